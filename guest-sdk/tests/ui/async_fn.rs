@@ -1,0 +1,6 @@
+use fnhost_sdk::webhook;
+
+#[webhook]
+async fn f() {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use fnhost_sdk::Model;
+
+#[derive(Model)]
+enum Choice {
+    A,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use fnhost_sdk::Model;
+
+#[derive(Model)]
+struct Boxed<T> {
+    value: T,
+}
+
+fn main() {}

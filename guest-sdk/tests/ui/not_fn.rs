@@ -1,0 +1,6 @@
+use fnhost_sdk::webhook;
+
+#[webhook]
+struct NotAFunction;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use fnhost_sdk::webhook;
+
+#[webhook(path = "items")]
+fn f() {}
+
+fn main() {}

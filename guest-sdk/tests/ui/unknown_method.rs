@@ -1,0 +1,6 @@
+use fnhost_sdk::webhook;
+
+#[webhook(method = "FETCH")]
+fn f() {}
+
+fn main() {}

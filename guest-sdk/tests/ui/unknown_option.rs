@@ -1,0 +1,6 @@
+use fnhost_sdk::webhook;
+
+#[webhook(verb = "GET")]
+fn f() {}
+
+fn main() {}
