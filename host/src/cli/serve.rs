@@ -1,0 +1,161 @@
+//! `fnhost serve PATH...`: build each app, load it, serve them all.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::config::{self, HostConfig};
+use crate::host::App;
+use crate::source::Source;
+use crate::Host;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ServeArgs {
+    /// Guest crate folders or `.wasm` components to serve.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// App name; defaults to the crate's package name or the file's stem. Only with one PATH.
+    #[arg(long)]
+    name: Option<String>,
+
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+
+    /// Wall-clock limit of one call, in seconds; a call past it gets 504.
+    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds)]
+    timeout: f64,
+
+    /// Time an idle instance is kept warm for reuse, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_KEEP_WARM.as_secs_f64(), value_parser = positive_seconds)]
+    keep_warm: f64,
+
+    /// Instances one app may run at once.
+    #[arg(long, value_name = "COUNT", default_value_t = config::DEFAULT_MAX_INSTANCES, value_parser = at_least_one)]
+    max_instances: usize,
+
+    /// Requests that may wait for an instance when an app runs its maximum; more get 503.
+    #[arg(long, value_name = "COUNT", default_value_t = config::DEFAULT_MAX_QUEUED)]
+    max_queued: usize,
+
+    /// Largest accepted request body, in bytes; a larger one gets 413.
+    #[arg(long, value_name = "BYTES", default_value_t = config::DEFAULT_MAX_BODY_SIZE)]
+    max_body_size: usize,
+
+    /// Linear memory limit of one instance, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = config::DEFAULT_MEMORY_LIMIT / (1024 * 1024), value_parser = at_least_one)]
+    memory_limit: usize,
+
+    /// Give each request a fresh instance instead of reusing warm ones.
+    #[arg(long)]
+    fresh_instances: bool,
+
+    /// Folder of precompiled components [default: $XDG_CACHE_HOME/fnhost or ~/.cache/fnhost].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache_dir: Option<PathBuf>,
+
+    /// Compile every component afresh and store nothing.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err(format!("`{text}` must be a whole number of at least 1")),
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!("`{text}` must be above 0 and at most 86400 seconds"));
+    }
+    Ok(seconds)
+}
+
+impl ServeArgs {
+    fn host_config(&self) -> HostConfig {
+        HostConfig {
+            timeout: Duration::from_secs_f64(self.timeout),
+            keep_warm: Duration::from_secs_f64(self.keep_warm),
+            max_instances: self.max_instances,
+            max_queued: self.max_queued,
+            max_body_size: self.max_body_size,
+            memory_limit: self.memory_limit * 1024 * 1024,
+            cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(config::default_cache_dir) },
+            ..HostConfig::default()
+        }
+    }
+}
+
+pub(super) async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    if args.name.is_some() && args.paths.len() > 1 {
+        anyhow::bail!("`--name` names one app, but {} paths were given", args.paths.len());
+    }
+    let sources = args.paths.iter().map(|path| Source::from_path(path)).collect::<anyhow::Result<Vec<_>>>()?;
+
+    let host = Host::new(args.host_config())?;
+    for source in &sources {
+        let built = source.build().await?;
+        let name = args.name.clone().unwrap_or(built.default_name);
+        host.load_file(&name, &built.wasm).await?;
+    }
+
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("failed to listen on `{}`", args.addr))?;
+    let (addr, server) = host.serve_until(listener, shutdown_signal())?;
+    print_endpoints(&host, addr)?;
+    server.await.context("server task panicked")??;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Prints the stable first line, `listening on http://ADDR`, then each endpoint's URL.
+fn print_endpoints(host: &Host, addr: SocketAddr) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "listening on http://{addr}")?;
+    for app in host.apps() {
+        match &*app {
+            App::Function(app) => {
+                writeln!(out, "app `{}`:", app.name)?;
+                for endpoint in &app.endpoints {
+                    let methods: Vec<&str> = endpoint.methods.iter().map(http::Method::as_str).collect();
+                    writeln!(out, "  {:<6} http://{addr}/{}{}", methods.join(","), app.name, endpoint.path)?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,269 @@
+//! A loaded function app: its endpoints, routes and warm instance pool.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Engine, Store};
+
+use super::args::{self, ArgsError, RequestInput};
+use super::bindings::{self, Function, FunctionPre};
+use super::endpoint::{EndpointSpec, parse_endpoints};
+use crate::error::HttpError;
+use crate::runtime::pool::{AcquireError, Instance, InstancePool, Instantiate, PoolLimits};
+use crate::runtime::state::GuestState;
+
+/// Settings an app's instances are created with.
+#[derive(Clone, Debug)]
+pub struct InstanceSettings {
+    /// Linear memory limit of one instance in bytes.
+    pub memory_limit: usize,
+    /// Environment variables handed to the guest.
+    pub env: Vec<(String, String)>,
+    /// Wall-clock limit of one call.
+    pub timeout: Duration,
+    /// Pool sizing.
+    pub limits: PoolLimits,
+}
+
+/// Creates instances of a function component.
+pub struct FunctionFactory {
+    engine: Engine,
+    pre: FunctionPre<GuestState>,
+    app: Arc<str>,
+    settings: InstanceSettings,
+}
+
+impl Instantiate for FunctionFactory {
+    type Bindings = Function;
+
+    async fn instantiate(&self) -> anyhow::Result<Instance<Function>> {
+        let state = GuestState::new(&self.app, self.settings.memory_limit, &self.settings.env);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(GuestState::limiter);
+        crate::runtime::engine::yield_at_every_tick(&mut store);
+        let bindings = self.pre.instantiate_async(&mut store).await?;
+        Ok(Instance::new(store, bindings))
+    }
+}
+
+/// A function app ready to serve.
+pub struct FunctionApp {
+    /// App name.
+    pub name: Arc<str>,
+    /// Endpoints in the order the guest described them.
+    pub endpoints: Vec<EndpointSpec>,
+    routes: matchit::Router<Vec<usize>>,
+    pool: Arc<InstancePool<FunctionFactory>>,
+    timeout: Duration,
+}
+
+/// What the router found for a request.
+pub struct Matched<'a> {
+    /// The endpoint.
+    pub endpoint: &'a EndpointSpec,
+    /// Values of the route's `{…}` segments.
+    pub path_params: Vec<(String, String)>,
+}
+
+/// A request to run on an endpoint.
+pub struct CallRequest<'a> {
+    /// Request method.
+    pub method: &'a Method,
+    /// Path below the app.
+    pub path: &'a str,
+    /// Raw query string.
+    pub query: &'a str,
+    /// Request headers.
+    pub headers: &'a HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+    /// Id of the request, for logs.
+    pub request_id: &'a Arc<str>,
+}
+
+/// The guest's answer and whether its instance was created for the call.
+pub struct CallOutcome {
+    /// The response to send.
+    pub response: http::Response<Bytes>,
+    /// Whether the instance was created for this call.
+    pub cold: bool,
+}
+
+impl FunctionApp {
+    /// Instantiates `component` once to read its endpoints, then sets up its pool.
+    pub async fn load(
+        engine: &Engine,
+        linker: &Linker<GuestState>,
+        component: &Component,
+        name: Arc<str>,
+        settings: InstanceSettings,
+    ) -> anyhow::Result<Self> {
+        let instance_pre = linker
+            .instantiate_pre(component)
+            .map_err(anyhow::Error::from)
+            .context("failed to link the component (it imports something the host does not provide)")?;
+        let pre = FunctionPre::new(instance_pre)
+            .map_err(anyhow::Error::from)
+            .context("component does not export the `fnhost:function` world")?;
+        let timeout = settings.timeout;
+        let limits = settings.limits;
+        let factory = FunctionFactory { engine: engine.clone(), pre, app: Arc::clone(&name), settings };
+
+        let mut instance = factory.instantiate().await.context("failed to instantiate the component")?;
+        let described = tokio::time::timeout(timeout, instance.bindings.call_describe(&mut instance.store))
+            .await
+            .context("`describe` timed out")?
+            .map_err(anyhow::Error::from)
+            .context("`describe` trapped")?;
+        drop(instance);
+        let endpoints = parse_endpoints(described)?;
+
+        let mut routes = matchit::Router::new();
+        let mut paths: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (index, endpoint) in endpoints.iter().enumerate() {
+            match paths.iter_mut().find(|(path, _)| *path == endpoint.path) {
+                Some((_, indexes)) => indexes.push(index),
+                None => paths.push((&endpoint.path, vec![index])),
+            }
+        }
+        for (path, indexes) in paths {
+            routes.insert(path, indexes).with_context(|| format!("invalid route `{path}`"))?;
+        }
+
+        Ok(Self { name, endpoints, routes, pool: InstancePool::new(factory, limits), timeout })
+    }
+
+    /// Finds the endpoint for `method` and `path` (below the app).
+    pub fn route(&self, method: &Method, path: &str) -> Result<Matched<'_>, HttpError> {
+        let Ok(found) = self.routes.at(path) else {
+            return Err(HttpError::NotFound(format!("app `{}` has no route `{path}`", self.name)));
+        };
+        let allowed = |index: &usize| {
+            let endpoint = &self.endpoints[*index];
+            endpoint.methods.contains(method) || (*method == Method::HEAD && endpoint.methods.contains(&Method::GET))
+        };
+        let Some(index) = found.value.iter().copied().find(allowed) else {
+            let mut allow: Vec<Method> =
+                found.value.iter().flat_map(|index| self.endpoints[*index].methods.iter().cloned()).collect();
+            allow.dedup();
+            return Err(HttpError::MethodNotAllowed { allow });
+        };
+        let path_params = found.params.iter().map(|(key, value)| (key.to_owned(), value.to_owned())).collect();
+        Ok(Matched { endpoint: &self.endpoints[index], path_params })
+    }
+
+    /// Finds an endpoint by name.
+    pub fn endpoint(&self, name: &str) -> Option<&EndpointSpec> {
+        self.endpoints.iter().find(|endpoint| &*endpoint.name == name)
+    }
+
+    /// Validates the request's arguments and runs the endpoint on a pooled instance.
+    pub async fn call(&self, matched: &Matched<'_>, request: CallRequest<'_>) -> Result<CallOutcome, HttpError> {
+        let endpoint = matched.endpoint;
+        let input = RequestInput {
+            path_params: &matched.path_params,
+            query: request.query,
+            headers: request.headers,
+            body: &request.body,
+        };
+        let args = match args::extract(endpoint, &input) {
+            Ok(args) => serde_json::Value::Object(args).to_string(),
+            Err(ArgsError::Invalid(errors)) => return Err(HttpError::Invalid(errors)),
+            Err(ArgsError::UnsupportedMediaType(detail)) => return Err(HttpError::UnsupportedMediaType(detail)),
+        };
+        let guest_request = bindings::Request {
+            method: request.method.as_str().to_owned(),
+            path: request.path.to_owned(),
+            query: request.query.to_owned(),
+            headers: request
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+                .collect(),
+            body: request.body.to_vec(),
+        };
+
+        let mut lease = self.pool.acquire().await.map_err(|error| self.acquire_failed(error))?;
+        let cold = lease.cold;
+        let instance = lease.instance();
+        instance.store.data().set_labels(&endpoint.name, request.request_id);
+        let call = instance.bindings.call_call(&mut instance.store, &endpoint.name, &args, &guest_request);
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(Ok(response)) => {
+                lease.release();
+                let response = convert_response(response).map_err(|detail| {
+                    tracing::error!(app = %self.name, function = %endpoint.name, cause = %detail, "invalid guest response");
+                    HttpError::GuestFailed(format!("function `{}` returned an invalid response: {detail}", endpoint.name))
+                })?;
+                Ok(CallOutcome { response, cold })
+            }
+            Ok(Err(trap)) => {
+                tracing::error!(
+                    app = %self.name,
+                    function = %endpoint.name,
+                    cause = %format!("{trap:?}"),
+                    "guest trapped; its instance is dropped"
+                );
+                Err(HttpError::GuestFailed(format!(
+                    "function `{}` failed: the guest trapped (request id `{}`)",
+                    endpoint.name, request.request_id
+                )))
+            }
+            Err(_elapsed) => {
+                tracing::warn!(
+                    app = %self.name,
+                    function = %endpoint.name,
+                    timeout_secs = self.timeout.as_secs_f64(),
+                    "call timed out; its instance is dropped"
+                );
+                Err(HttpError::Timeout(format!(
+                    "function `{}` timed out after {}",
+                    endpoint.name,
+                    format_duration(self.timeout)
+                )))
+            }
+        }
+    }
+
+    fn acquire_failed(&self, error: AcquireError) -> HttpError {
+        match error {
+            AcquireError::Overloaded { .. } => {
+                tracing::warn!(app = %self.name, cause = %error, "request rejected");
+                HttpError::Overloaded(format!("app `{}` is overloaded: {error}; retry later", self.name))
+            }
+            AcquireError::Instantiate(cause) => {
+                tracing::error!(app = %self.name, cause = %format!("{cause:#}"), "failed to create an instance");
+                HttpError::Overloaded(format!("app `{}` could not start an instance; retry later", self.name))
+            }
+        }
+    }
+
+    /// Returns the number of idle warm instances.
+    pub fn idle_instances(&self) -> usize {
+        self.pool.idle_count()
+    }
+}
+
+fn convert_response(response: bindings::Response) -> Result<http::Response<Bytes>, String> {
+    let status = StatusCode::from_u16(response.status).map_err(|_| format!("invalid status `{}`", response.status))?;
+    let mut converted = http::Response::new(Bytes::from(response.body));
+    *converted.status_mut() = status;
+    let headers = converted.headers_mut();
+    for (name, value) in response.headers {
+        let header_name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
+        let header_value = HeaderValue::from_bytes(&value)
+            .map_err(|_| format!("invalid value of header `{name}`"))?;
+        headers.append(header_name, header_value);
+    }
+    Ok(converted)
+}
+
+fn format_duration(duration: Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds.fract() == 0.0 { format!("{seconds:.0}s") } else { format!("{seconds}s") }
+}

@@ -1,0 +1,11 @@
+//! Function apps: components exporting the `fnhost:function` world, whose typed
+//! endpoints the host maps HTTP requests onto.
+
+pub mod app;
+pub mod args;
+pub mod bindings;
+pub mod endpoint;
+pub mod schema;
+pub mod validate;
+
+pub use app::{FunctionApp, InstanceSettings};

@@ -1,0 +1,489 @@
+//! Coercion of request values to parameter schemas, with errors in pydantic v2's
+//! shape: `type`, `loc`, `msg`, `input` and, for constraints, `ctx`.
+//!
+//! Values from the query string, a form, a path or a header arrive as text and are
+//! read the way pydantic reads strings in lax mode ("42" is 42, "yes" is true).
+//! JSON values are read in lax mode as well, except that NaN and the infinities are
+//! rejected: they have no JSON form to hand to the guest.
+
+use serde::Serialize;
+use serde_json::{Map, Number, Value, json};
+
+use super::schema::{Kind, Property, Schema};
+
+/// One failed value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ValidationError {
+    /// Machine-readable error type, as pydantic names it (`int_parsing`, `missing`).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Where the value came from: source, parameter name, then nested keys and indexes.
+    pub loc: Vec<Value>,
+    /// Message for people.
+    pub msg: String,
+    /// The value as received; `null` when it is missing.
+    pub input: Value,
+    /// Constraint values named in the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ctx: Option<Value>,
+}
+
+/// A value to validate: text from a URL, form or header, or a parsed JSON value.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+    /// Text, read leniently (numbers and booleans are parsed from it).
+    Text(&'a str),
+    /// A JSON value.
+    Json(&'a Value),
+}
+
+impl Input<'_> {
+    fn to_value(self) -> Value {
+        match self {
+            Input::Text(text) => Value::String(text.to_owned()),
+            Input::Json(value) => value.clone(),
+        }
+    }
+}
+
+/// Collects every error of one request.
+#[derive(Debug, Default)]
+pub struct Validator {
+    /// Errors found so far, in the order found.
+    pub errors: Vec<ValidationError>,
+}
+
+impl Validator {
+    /// Records an error at `loc`.
+    pub fn fail(&mut self, kind: &'static str, loc: &[Value], msg: impl Into<String>, input: Value) {
+        self.fail_with(kind, loc, msg, input, None);
+    }
+
+    fn fail_with(
+        &mut self,
+        kind: &'static str,
+        loc: &[Value],
+        msg: impl Into<String>,
+        input: Value,
+        ctx: Option<Value>,
+    ) {
+        self.errors.push(ValidationError { kind, loc: loc.to_vec(), msg: msg.into(), input, ctx });
+    }
+
+    /// Records that a required value is missing; `input` is the enclosing object, as
+    /// pydantic reports it, or `null`.
+    pub fn missing(&mut self, loc: &[Value], input: Value) {
+        self.fail("missing", loc, "Field required", input);
+    }
+
+    /// Validates `input` against `schema`, returning the coerced value, or `None`
+    /// after recording why it failed.
+    pub fn validate(&mut self, schema: &Schema, input: Input<'_>, loc: &mut Vec<Value>) -> Option<Value> {
+        let value = match &schema.kind {
+            Kind::Any => Some(input.to_value()),
+            Kind::Null => self.null(input, loc),
+            Kind::Boolean => self.boolean(input, loc),
+            Kind::Integer { minimum, maximum } => self.integer(input, *minimum, *maximum, loc),
+            Kind::Number { minimum, maximum } => self.number(input, *minimum, *maximum, loc),
+            Kind::String { min_length, max_length } => self.string(input, *min_length, *max_length, loc),
+            Kind::Array { items, min_items, max_items } => {
+                self.array(items, input, *min_items, *max_items, loc)
+            }
+            Kind::Object { title, properties } => self.object(title.is_some(), properties, input, loc),
+            Kind::AnyOf(options) => self.any_of(options, input, loc),
+        }?;
+        match &schema.allowed {
+            Some(allowed) if !allowed.contains(&value) => {
+                let expected = describe_choices(allowed);
+                self.fail_with(
+                    "enum",
+                    loc,
+                    format!("Input should be {expected}"),
+                    input.to_value(),
+                    Some(json!({ "expected": expected })),
+                );
+                None
+            }
+            _ => Some(value),
+        }
+    }
+
+    /// Validates each text of a repeated key as one item of `schema`'s list.
+    pub fn validate_texts(&mut self, schema: &Schema, texts: &[&str], loc: &mut Vec<Value>) -> Option<Value> {
+        let Some(Schema { kind: Kind::Array { items, min_items, max_items }, .. }) = schema.as_array() else {
+            return texts.last().and_then(|text| self.validate(schema, Input::Text(text), loc));
+        };
+        let inputs: Vec<Input<'_>> = texts.iter().map(|text| Input::Text(text)).collect();
+        let input_value = Value::Array(texts.iter().map(|text| Value::String((*text).to_owned())).collect());
+        self.items(items, &inputs, *min_items, *max_items, &input_value, loc)
+    }
+
+    fn null(&mut self, input: Input<'_>, loc: &[Value]) -> Option<Value> {
+        match input {
+            Input::Json(Value::Null) => Some(Value::Null),
+            _ => {
+                self.fail("none_required", loc, "Input should be None", input.to_value());
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, input: Input<'_>, loc: &[Value]) -> Option<Value> {
+        let parsed = match input {
+            Input::Text(text) => parse_bool(text).ok_or("bool_parsing"),
+            Input::Json(Value::Bool(value)) => Ok(*value),
+            Input::Json(Value::String(text)) => parse_bool(text).ok_or("bool_parsing"),
+            Input::Json(Value::Number(number)) => match number.as_i64() {
+                Some(0) => Ok(false),
+                Some(1) => Ok(true),
+                _ => Err("bool_parsing"),
+            },
+            Input::Json(_) => Err("bool_type"),
+        };
+        match parsed {
+            Ok(value) => Some(Value::Bool(value)),
+            Err(kind) => {
+                let msg = if kind == "bool_type" {
+                    "Input should be a valid boolean"
+                } else {
+                    "Input should be a valid boolean, unable to interpret input"
+                };
+                self.fail(kind, loc, msg, input.to_value());
+                None
+            }
+        }
+    }
+
+    fn integer(
+        &mut self,
+        input: Input<'_>,
+        minimum: Option<i128>,
+        maximum: Option<i128>,
+        loc: &[Value],
+    ) -> Option<Value> {
+        let parsed = match input {
+            Input::Text(text) => parse_integer(text),
+            Input::Json(Value::String(text)) => parse_integer(text),
+            Input::Json(Value::Bool(value)) => Ok(i128::from(*value)),
+            Input::Json(Value::Number(number)) => integer_from_number(number),
+            Input::Json(_) => Err(("int_type", "Input should be a valid integer")),
+        };
+        let value = match parsed {
+            Ok(value) => value,
+            Err((kind, msg)) => {
+                self.fail(kind, loc, msg, input.to_value());
+                return None;
+            }
+        };
+        if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
+            self.below_minimum(json!(minimum), loc, input);
+            return None;
+        }
+        if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
+            self.above_maximum(json!(maximum), loc, input);
+            return None;
+        }
+        // The range check above keeps declared integers within 64 bits; an undeclared
+        // range may still overflow them.
+        match (i64::try_from(value), u64::try_from(value)) {
+            (Ok(small), _) => Some(Value::Number(small.into())),
+            (_, Ok(large)) => Some(Value::Number(large.into())),
+            _ => {
+                self.fail(
+                    "int_parsing_size",
+                    loc,
+                    "Unable to parse input string as an integer, exceeded maximum size",
+                    input.to_value(),
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, input: Input<'_>, minimum: Option<f64>, maximum: Option<f64>, loc: &[Value]) -> Option<Value> {
+        let parse_text = |text: &str| {
+            text.trim()
+                .parse::<f64>()
+                .map_err(|_| ("float_parsing", "Input should be a valid number, unable to parse string as a number"))
+        };
+        let parsed = match input {
+            Input::Text(text) => parse_text(text),
+            Input::Json(Value::String(text)) => parse_text(text),
+            Input::Json(Value::Bool(value)) => Ok(f64::from(u8::from(*value))),
+            Input::Json(Value::Number(number)) => {
+                number.as_f64().ok_or(("float_type", "Input should be a valid number"))
+            }
+            Input::Json(_) => Err(("float_type", "Input should be a valid number")),
+        };
+        let value = match parsed {
+            Ok(value) if value.is_finite() => value,
+            Ok(_) => {
+                self.fail("finite_number", loc, "Input should be a finite number", input.to_value());
+                return None;
+            }
+            Err((kind, msg)) => {
+                self.fail(kind, loc, msg, input.to_value());
+                return None;
+            }
+        };
+        if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
+            self.below_minimum(json!(minimum), loc, input);
+            return None;
+        }
+        if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
+            self.above_maximum(json!(maximum), loc, input);
+            return None;
+        }
+        Number::from_f64(value).map(Value::Number)
+    }
+
+    fn below_minimum(&mut self, minimum: Value, loc: &[Value], input: Input<'_>) {
+        let msg = format!("Input should be greater than or equal to {minimum}");
+        self.fail_with("greater_than_equal", loc, msg, input.to_value(), Some(json!({ "ge": minimum })));
+    }
+
+    fn above_maximum(&mut self, maximum: Value, loc: &[Value], input: Input<'_>) {
+        let msg = format!("Input should be less than or equal to {maximum}");
+        self.fail_with("less_than_equal", loc, msg, input.to_value(), Some(json!({ "le": maximum })));
+    }
+
+    fn string(
+        &mut self,
+        input: Input<'_>,
+        min_length: Option<usize>,
+        max_length: Option<usize>,
+        loc: &[Value],
+    ) -> Option<Value> {
+        let text = match input {
+            Input::Text(text) => text,
+            Input::Json(Value::String(text)) => text.as_str(),
+            Input::Json(other) => {
+                self.fail("string_type", loc, "Input should be a valid string", other.clone());
+                return None;
+            }
+        };
+        let length = text.chars().count();
+        if let Some(min_length) = min_length.filter(|min_length| length < *min_length) {
+            let msg = format!("String should have at least {min_length} {}", plural(min_length, "character"));
+            let ctx = Some(json!({ "min_length": min_length }));
+            self.fail_with("string_too_short", loc, msg, input.to_value(), ctx);
+            return None;
+        }
+        if let Some(max_length) = max_length.filter(|max_length| length > *max_length) {
+            let msg = format!("String should have at most {max_length} {}", plural(max_length, "character"));
+            let ctx = Some(json!({ "max_length": max_length }));
+            self.fail_with("string_too_long", loc, msg, input.to_value(), ctx);
+            return None;
+        }
+        Some(Value::String(text.to_owned()))
+    }
+
+    fn array(
+        &mut self,
+        items: &Schema,
+        input: Input<'_>,
+        min_items: Option<usize>,
+        max_items: Option<usize>,
+        loc: &mut Vec<Value>,
+    ) -> Option<Value> {
+        match input {
+            Input::Json(Value::Array(values)) => {
+                let inputs: Vec<Input<'_>> = values.iter().map(Input::Json).collect();
+                self.items(items, &inputs, min_items, max_items, &input.to_value(), loc)
+            }
+            Input::Text(text) => self.items(items, &[Input::Text(text)], min_items, max_items, &json!([text]), loc),
+            Input::Json(other) => {
+                self.fail("list_type", loc, "Input should be a valid list", other.clone());
+                None
+            }
+        }
+    }
+
+    fn items(
+        &mut self,
+        items: &Schema,
+        inputs: &[Input<'_>],
+        min_items: Option<usize>,
+        max_items: Option<usize>,
+        input_value: &Value,
+        loc: &mut Vec<Value>,
+    ) -> Option<Value> {
+        let mut values = Vec::with_capacity(inputs.len());
+        let mut failed = false;
+        for (index, item) in inputs.iter().enumerate() {
+            loc.push(Value::from(index));
+            match self.validate(items, *item, loc) {
+                Some(value) => values.push(value),
+                None => failed = true,
+            }
+            loc.pop();
+        }
+        if failed {
+            return None;
+        }
+        let count = values.len();
+        if let Some(min_items) = min_items.filter(|min_items| count < *min_items) {
+            let msg = format!(
+                "List should have at least {min_items} {} after validation, not {count}",
+                plural(min_items, "item")
+            );
+            let ctx = Some(json!({ "field_type": "List", "min_length": min_items, "actual_length": count }));
+            self.fail_with("too_short", loc, msg, input_value.clone(), ctx);
+            return None;
+        }
+        if let Some(max_items) = max_items.filter(|max_items| count > *max_items) {
+            let msg = format!(
+                "List should have at most {max_items} {} after validation, not {count}",
+                plural(max_items, "item")
+            );
+            let ctx = Some(json!({ "field_type": "List", "max_length": max_items, "actual_length": count }));
+            self.fail_with("too_long", loc, msg, input_value.clone(), ctx);
+            return None;
+        }
+        Some(Value::Array(values))
+    }
+
+    fn object(&mut self, is_model: bool, properties: &[Property], input: Input<'_>, loc: &mut Vec<Value>) -> Option<Value> {
+        let Input::Json(whole @ Value::Object(object)) = input else {
+            if is_model {
+                let msg = "Input should be a valid dictionary or object to extract fields from";
+                self.fail("model_attributes_type", loc, msg, input.to_value());
+            } else {
+                self.fail("dict_type", loc, "Input should be a valid dictionary", input.to_value());
+            }
+            return None;
+        };
+        if properties.is_empty() {
+            return Some(Value::Object(object.clone()));
+        }
+        let mut output = Map::with_capacity(properties.len());
+        let mut failed = false;
+        for property in properties {
+            loc.push(Value::String(property.name.clone()));
+            match self.property(property, object.get(&property.name), whole, loc) {
+                Some(value) => {
+                    output.insert(property.name.clone(), value);
+                }
+                None => failed = true,
+            }
+            loc.pop();
+        }
+        (!failed).then_some(Value::Object(output))
+    }
+
+    /// Validates one property or parameter that may be absent: an absent value takes
+    /// the schema's default, `null` when it is optional, or fails as missing.
+    pub fn property(
+        &mut self,
+        property: &Property,
+        value: Option<&Value>,
+        parent: &Value,
+        loc: &mut Vec<Value>,
+    ) -> Option<Value> {
+        match value {
+            Some(value) => self.validate(&property.schema, Input::Json(value), loc),
+            None => self.absent(&property.schema, property.required, loc, parent),
+        }
+    }
+
+    /// Returns the value of an absent parameter or property, or records it as missing.
+    pub fn absent(&mut self, schema: &Schema, required: bool, loc: &[Value], parent: &Value) -> Option<Value> {
+        if let Some(default) = &schema.default {
+            return Some(default.clone());
+        }
+        if required {
+            self.missing(loc, parent.clone());
+            return None;
+        }
+        Some(Value::Null)
+    }
+
+    fn any_of(&mut self, options: &[Schema], input: Input<'_>, loc: &mut Vec<Value>) -> Option<Value> {
+        if matches!(input, Input::Json(Value::Null)) && options.iter().any(Schema::accepts_null) {
+            return Some(Value::Null);
+        }
+        let candidates: Vec<&Schema> = options.iter().filter(|option| option.kind != Kind::Null).collect();
+        let Some((first, rest)) = candidates.split_first() else {
+            return self.null(input, loc);
+        };
+        for option in rest {
+            let mut trial = Validator::default();
+            if let Some(value) = trial.validate(option, input, loc) {
+                return Some(value);
+            }
+        }
+        // With one non-null alternative, as for `Option<T>`, its errors are the answer.
+        // With several, the first alternative's errors are reported.
+        self.validate(first, input, loc)
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "on" | "t" | "true" | "y" | "yes" => Some(true),
+        "0" | "off" | "f" | "false" | "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+type ParseFailure = (&'static str, &'static str);
+
+const INT_PARSING: ParseFailure =
+    ("int_parsing", "Input should be a valid integer, unable to parse string as an integer");
+const INT_FROM_FLOAT: ParseFailure =
+    ("int_from_float", "Input should be a valid integer, got a number with a fractional part");
+
+fn parse_integer(text: &str) -> Result<i128, ParseFailure> {
+    let text = text.trim();
+    // pydantic reads "4.0" and "4.00" as 4.
+    let whole = match text.split_once('.') {
+        Some((whole, fraction)) if !whole.is_empty() && fraction.bytes().all(|byte| byte == b'0') => whole,
+        _ => text,
+    };
+    let digits = whole.strip_prefix(['+', '-']).unwrap_or(whole);
+    if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(INT_PARSING);
+    }
+    whole.parse::<i128>().map_err(|_| {
+        ("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
+    })
+}
+
+fn integer_from_number(number: &Number) -> Result<i128, ParseFailure> {
+    if let Some(value) = number.as_i64() {
+        return Ok(i128::from(value));
+    }
+    if let Some(value) = number.as_u64() {
+        return Ok(i128::from(value));
+    }
+    let value = number.as_f64().ok_or(INT_PARSING)?;
+    if value.fract() != 0.0 {
+        return Err(INT_FROM_FLOAT);
+    }
+    // Whole floats past i128 (such as 1e300) cannot be integers of any declared width.
+    if value.abs() >= 1.7e38 {
+        return Err(("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size"));
+    }
+    #[expect(clippy::cast_possible_truncation, reason = "the value is whole and within i128")]
+    Ok(value as i128)
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { noun.to_owned() } else { format!("{noun}s") }
+}
+
+/// Formats allowed values as pydantic does: `'a', 'b' or 'c'`.
+fn describe_choices(allowed: &[Value]) -> String {
+    let quoted: Vec<String> = allowed
+        .iter()
+        .map(|value| match value {
+            Value::String(text) => format!("'{text}'"),
+            other => other.to_string(),
+        })
+        .collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}

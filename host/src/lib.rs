@@ -1,0 +1,22 @@
+//! fnhost serves WebAssembly components as HTTP endpoints.
+//!
+//! - [`host`]: [`Host`], the engine, the app registry and the HTTP server.
+//! - [`runtime`]: wasmtime engine, compile cache, per-instance state, instance pools.
+//! - [`function`]: function apps: endpoint descriptions, argument mapping and
+//!   validation, calls.
+//! - [`server`]: routing by path and host name, body limits, request logs.
+//! - [`source`]: turning a `.wasm` file or a guest crate folder into a component.
+//! - [`cli`]: the `fnhost` command line.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod function;
+pub mod host;
+pub mod request_id;
+pub mod runtime;
+pub mod server;
+pub mod source;
+
+pub use config::HostConfig;
+pub use host::{Host, LoadReport, RunningServer};

@@ -1,0 +1,26 @@
+//! The `fnhost` binary: parses the command line, sets up logging, runs the command
+//! and maps its result to an exit code (0 on success, 1 on error, 2 for bad usage).
+
+use std::io::IsTerminal as _;
+
+use clap::Parser as _;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = fnhost::cli::Cli::parse();
+    let filter = EnvFilter::try_from_env("FNHOST_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .init();
+
+    match cli.run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The wasmtime side: engine, compile cache, per-instance state and instance pools.
+
+pub mod cache;
+pub mod engine;
+pub mod pool;
+pub mod state;

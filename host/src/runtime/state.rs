@@ -1,0 +1,153 @@
+//! Per-instance store data: WASI context, resource table, limits, and the labels
+//! that tag the guest's stdout and stderr in the host's log.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
+use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
+use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxView, WasiView};
+
+/// Labels of the call an instance is running, read when the guest writes a line.
+#[derive(Clone, Debug, Default)]
+pub struct CallLabels {
+    /// App name.
+    pub app: Arc<str>,
+    /// Endpoint (function) name.
+    pub function: Arc<str>,
+    /// Id of the request being served.
+    pub request_id: Arc<str>,
+}
+
+/// Store data of one guest instance.
+pub struct GuestState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limits: StoreLimits,
+    labels: Arc<Mutex<CallLabels>>,
+}
+
+impl GuestState {
+    /// Creates the state of a new instance of `app`, whose memory may grow to
+    /// `memory_limit` bytes. Environment variables are passed as given.
+    pub fn new(app: &Arc<str>, memory_limit: usize, env: &[(String, String)]) -> Self {
+        let labels = Arc::new(Mutex::new(CallLabels {
+            app: Arc::clone(app),
+            ..CallLabels::default()
+        }));
+        let mut builder = WasiCtx::builder();
+        builder
+            .stdout(GuestLog { labels: Arc::clone(&labels), stream: "stdout" })
+            .stderr(GuestLog { labels: Arc::clone(&labels), stream: "stderr" })
+            .envs(env);
+        Self {
+            wasi: builder.build(),
+            table: ResourceTable::new(),
+            limits: StoreLimitsBuilder::new().memory_size(memory_limit).instances(64).build(),
+            labels,
+        }
+    }
+
+    /// Sets the labels of the call about to run.
+    pub fn set_labels(&self, function: &Arc<str>, request_id: &Arc<str>) {
+        let mut labels = self.labels.lock().unwrap_or_else(PoisonError::into_inner);
+        labels.function = Arc::clone(function);
+        labels.request_id = Arc::clone(request_id);
+    }
+
+    /// The store's resource limiter.
+    pub fn limiter(&mut self) -> &mut dyn ResourceLimiter {
+        &mut self.limits
+    }
+}
+
+impl WasiView for GuestState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+/// Longest line kept from a guest; the rest of a longer line is cut, so a guest
+/// cannot make the host buffer without bound.
+const MAX_LINE: usize = 16 * 1024;
+
+/// A guest's stdout or stderr, written line by line to the host's log.
+#[derive(Clone)]
+struct GuestLog {
+    labels: Arc<Mutex<CallLabels>>,
+    stream: &'static str,
+}
+
+impl IsTerminal for GuestLog {
+    fn is_terminal(&self) -> bool {
+        false
+    }
+}
+
+impl StdoutStream for GuestLog {
+    fn p2_stream(&self) -> Box<dyn OutputStream> {
+        Box::new(GuestLogWriter { log: self.clone(), pending: Vec::new() })
+    }
+
+    fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
+        Box::new(tokio::io::sink())
+    }
+}
+
+struct GuestLogWriter {
+    log: GuestLog,
+    pending: Vec<u8>,
+}
+
+impl GuestLogWriter {
+    fn emit(&mut self) {
+        let line = String::from_utf8_lossy(&self.pending);
+        let line = line.trim_end_matches(['\n', '\r']);
+        let labels = self.log.labels.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        tracing::info!(
+            target: "fnhost::guest",
+            app = %labels.app,
+            function = %labels.function,
+            request_id = %labels.request_id,
+            stream = self.log.stream,
+            "{line}"
+        );
+        self.pending.clear();
+    }
+}
+
+impl OutputStream for GuestLogWriter {
+    fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
+        for chunk in bytes.split_inclusive(|byte| *byte == b'\n') {
+            let room = MAX_LINE.saturating_sub(self.pending.len());
+            self.pending.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if chunk.ends_with(b"\n") {
+                self.emit();
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> StreamResult<()> {
+        if !self.pending.is_empty() {
+            self.emit();
+        }
+        Ok(())
+    }
+
+    fn check_write(&mut self) -> StreamResult<usize> {
+        Ok(64 * 1024)
+    }
+}
+
+#[wasmtime_wasi::async_trait]
+impl Pollable for GuestLogWriter {
+    async fn ready(&mut self) {}
+}
+
+impl Drop for GuestLogWriter {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}

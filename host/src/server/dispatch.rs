@@ -1,0 +1,229 @@
+//! Routing of each request to an app and endpoint, and the request log.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::{HeaderValue, Method, Request, header};
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use tracing::Instrument as _;
+
+use crate::error::HttpError;
+use crate::function::FunctionApp;
+use crate::function::app::CallRequest;
+use crate::host::App;
+use crate::{Host, request_id};
+
+/// Header that carries the request id in every response.
+const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Where a request is headed, from its host name or its path.
+#[derive(Debug, PartialEq, Eq)]
+enum Target<'a> {
+    /// `GET /`: the list of apps.
+    Index,
+    /// `/_fnhost/health`.
+    Health,
+    /// An app, with the path below it and, for `{app}--{function}` hosts, the function.
+    App { app: &'a str, function: Option<&'a str>, path: &'a str },
+    /// A path under `/_fnhost/` that does not exist.
+    Unknown,
+}
+
+/// Serves one request.
+pub(super) async fn dispatch(State(host): State<Host>, request: Request<Body>) -> Response {
+    let started = Instant::now();
+    let request_id: Arc<str> = Arc::from(request_id::next_hex());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %request.method(),
+        path = %request.uri().path(),
+        app = tracing::field::Empty,
+        function = tracing::field::Empty,
+    );
+    async move {
+        let (mut response, cold) = match route(&host, request, &request_id).await {
+            Ok(answer) => answer,
+            Err(error) => (error.into_response(), None),
+        };
+        if let Ok(value) = HeaderValue::from_str(&request_id) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        let status = response.status().as_u16();
+        let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        match cold {
+            Some(cold) => tracing::info!(target: "fnhost::request", status, duration_ms, cold, "served"),
+            None => tracing::info!(target: "fnhost::request", status, duration_ms, "served"),
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+async fn route(host: &Host, request: Request<Body>, request_id: &Arc<str>) -> Result<(Response, Option<bool>), HttpError> {
+    let host_name = host_name(&request);
+    let target = target(host_name.as_deref(), request.uri().path());
+    match target {
+        Target::Index => Ok((index_or_405(host, &request)?, None)),
+        Target::Health => Ok((axum::Json(serde_json::json!({ "status": "ok" })).into_response(), None)),
+        Target::Unknown => Err(HttpError::NotFound(format!("no host route `{}`", request.uri().path()))),
+        Target::App { app, function, path } => {
+            let Some(found) = host.app(app) else {
+                return Err(HttpError::NotFound(format!("no app named `{app}`")));
+            };
+            tracing::Span::current().record("app", app);
+            let path = path.to_owned();
+            let function = function.map(str::to_owned);
+            match &*found {
+                App::Function(function_app) => {
+                    call_function(host, function_app, function.as_deref(), &path, request, request_id).await
+                }
+            }
+        }
+    }
+}
+
+fn index_or_405(host: &Host, request: &Request<Body>) -> Result<Response, HttpError> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return Err(HttpError::MethodNotAllowed { allow: vec![Method::GET] });
+    }
+    Ok(super::index::render(host, request))
+}
+
+async fn call_function(
+    host: &Host,
+    app: &FunctionApp,
+    function: Option<&str>,
+    path: &str,
+    request: Request<Body>,
+    request_id: &Arc<str>,
+) -> Result<(Response, Option<bool>), HttpError> {
+    let matched = match function {
+        None => app.route(request.method(), path)?,
+        Some(function) => {
+            let Some(endpoint) = app.endpoint(function) else {
+                return Err(HttpError::NotFound(format!("app `{}` has no function `{function}`", app.name)));
+            };
+            // On a function's own host, `/` stands for the function's route.
+            let path = if path == "/" && !endpoint.path.contains('{') { endpoint.path.as_str() } else { path };
+            let matched = app.route(request.method(), path)?;
+            if !Arc::ptr_eq(&matched.endpoint.name, &endpoint.name) {
+                return Err(HttpError::NotFound(format!("function `{function}` has no route `{path}`")));
+            }
+            matched
+        }
+    };
+    tracing::Span::current().record("function", &*matched.endpoint.name);
+
+    let (parts, body) = request.into_parts();
+    let body = read_body(body, &parts.headers, host.shared.config.max_body_size).await?;
+    let call = CallRequest {
+        method: &parts.method,
+        path,
+        query: parts.uri.query().unwrap_or_default(),
+        headers: &parts.headers,
+        body,
+        request_id,
+    };
+    let outcome = app.call(&matched, call).await?;
+    let (response_parts, body) = outcome.response.into_parts();
+    let body = if parts.method == Method::HEAD { Body::empty() } else { Body::from(body) };
+    Ok((Response::from_parts(response_parts, body), Some(outcome.cold)))
+}
+
+/// Reads the whole body, answering 413 past `limit` bytes without reading further.
+async fn read_body(body: Body, headers: &http::HeaderMap, limit: usize) -> Result<Bytes, HttpError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(HttpError::PayloadTooLarge { limit });
+    }
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(HttpError::PayloadTooLarge { limit }),
+        Err(error) => Err(HttpError::BadRequest(format!("failed to read the request body: {error}"))),
+    }
+}
+
+/// Returns the request's host name, lower-case and without the port.
+fn host_name(request: &Request<Body>) -> Option<String> {
+    let authority = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .or_else(|| request.uri().host())?;
+    let name = match authority.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|byte| byte.is_ascii_digit()) => name,
+        _ => authority,
+    };
+    Some(name.to_ascii_lowercase())
+}
+
+fn target<'a>(host_name: Option<&'a str>, path: &'a str) -> Target<'a> {
+    if let Some(label) = host_name.and_then(|name| name.strip_suffix(".localhost")) {
+        if !label.is_empty() && !label.contains('.') {
+            return match label.split_once("--") {
+                Some((app, function)) => Target::App { app, function: Some(function), path },
+                None => Target::App { app: label, function: None, path },
+            };
+        }
+    }
+    if path == "/" {
+        return Target::Index;
+    }
+    let rest = &path[1..];
+    let (first, below) = match rest.find('/') {
+        Some(slash) => (&rest[..slash], &rest[slash..]),
+        None => (rest, "/"),
+    };
+    if first == "_fnhost" {
+        return if below == "/health" { Target::Health } else { Target::Unknown };
+    }
+    Target::App { app: first, function: None, path: below }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_selects_app_and_rest() {
+        let found = target(Some("127.0.0.1"), "/hello/square");
+        assert_eq!(found, Target::App { app: "hello", function: None, path: "/square" });
+    }
+
+    #[test]
+    fn bare_app_path_is_root() {
+        assert_eq!(target(None, "/hello"), Target::App { app: "hello", function: None, path: "/" });
+    }
+
+    #[test]
+    fn function_host_selects_function() {
+        let found = target(Some("hello--square.localhost"), "/");
+        assert_eq!(found, Target::App { app: "hello", function: Some("square"), path: "/" });
+    }
+
+    #[test]
+    fn app_host_keeps_path() {
+        let found = target(Some("hello.localhost"), "/square");
+        assert_eq!(found, Target::App { app: "hello", function: None, path: "/square" });
+    }
+
+    #[test]
+    fn root_is_index() {
+        assert_eq!(target(Some("localhost"), "/"), Target::Index);
+    }
+
+    #[test]
+    fn host_paths() {
+        assert_eq!(target(None, "/_fnhost/health"), Target::Health);
+        assert_eq!(target(None, "/_fnhost/nothing"), Target::Unknown);
+    }
+}
