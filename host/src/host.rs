@@ -24,7 +24,7 @@ pub enum App {
 }
 
 impl App {
-    /// The app's name.
+    /// Returns the app's name.
     pub fn name(&self) -> &str {
         match self {
             App::Function(app) => &app.name,
@@ -32,7 +32,7 @@ impl App {
     }
 }
 
-/// What loading an app did.
+/// Outcome of loading an app.
 #[derive(Clone, Debug)]
 pub struct LoadReport {
     /// App name.
@@ -197,7 +197,7 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// The address the server listens on.
+    /// Returns the address the server listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }

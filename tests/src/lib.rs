@@ -97,17 +97,17 @@ impl TestHost {
     }
 }
 
-/// An HTTP client that never uses a proxy.
+/// Creates an HTTP client that never uses a proxy.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().expect("client builds")
 }
 
-/// The `fnhost` binary built by `cargo build --release -p fnhost`.
+/// Returns the path of the `fnhost` binary that `make build` builds, or `$FNHOST_BIN`.
 pub fn fnhost_binary() -> PathBuf {
     let path = std::env::var_os("FNHOST_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo_root().join("target/release/fnhost"));
-    assert!(path.is_file(), "`{}` is missing: run `cargo build --release -p fnhost` first", path.display());
+    assert!(path.is_file(), "`{}` is missing: run `make build` first", path.display());
     path
 }
 

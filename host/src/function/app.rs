@@ -61,7 +61,7 @@ pub struct FunctionApp {
     timeout: Duration,
 }
 
-/// What the router found for a request.
+/// Endpoint and path parameters the router matched for a request.
 pub struct Matched<'a> {
     /// The endpoint.
     pub endpoint: &'a EndpointSpec,
@@ -85,7 +85,7 @@ pub struct CallRequest<'a> {
     pub request_id: &'a Arc<str>,
 }
 
-/// The guest's answer and whether its instance was created for the call.
+/// The guest's response and whether its instance was created for the call.
 pub struct CallOutcome {
     /// The response to send.
     pub response: http::Response<Bytes>,

@@ -9,7 +9,7 @@ use super::endpoint::{EndpointSpec, ParamSpec, Source};
 use super::schema::Property;
 use super::validate::{ValidationError, Validator};
 
-/// Why a request's arguments could not be built.
+/// Failure to build a request's arguments.
 #[derive(Debug)]
 pub enum ArgsError {
     /// One or more values failed validation.

@@ -175,14 +175,7 @@ impl Validator {
                 return None;
             }
         };
-        if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
-            self.below_minimum(json!(minimum), loc, input);
-            return None;
-        }
-        if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
-            self.above_maximum(json!(maximum), loc, input);
-            return None;
-        }
+        self.check_range(value, minimum, maximum, loc, input)?;
         // The range check above keeps declared integers within 64 bits; an undeclared
         // range may still overflow them.
         match (i64::try_from(value), u64::try_from(value)) {
@@ -226,25 +219,33 @@ impl Validator {
                 return None;
             }
         };
-        if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
-            self.below_minimum(json!(minimum), loc, input);
-            return None;
-        }
-        if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
-            self.above_maximum(json!(maximum), loc, input);
-            return None;
-        }
+        self.check_range(value, minimum, maximum, loc, input)?;
         Number::from_f64(value).map(Value::Number)
     }
 
-    fn below_minimum(&mut self, minimum: Value, loc: &[Value], input: Input<'_>) {
-        let msg = format!("Input should be greater than or equal to {minimum}");
-        self.fail_with("greater_than_equal", loc, msg, input.to_value(), Some(json!({ "ge": minimum })));
-    }
-
-    fn above_maximum(&mut self, maximum: Value, loc: &[Value], input: Input<'_>) {
-        let msg = format!("Input should be less than or equal to {maximum}");
-        self.fail_with("less_than_equal", loc, msg, input.to_value(), Some(json!({ "le": maximum })));
+    /// Records `greater_than_equal` or `less_than_equal` when `value` is outside the
+    /// inclusive range, returning `None` then.
+    fn check_range<T: PartialOrd + Serialize>(
+        &mut self,
+        value: T,
+        minimum: Option<T>,
+        maximum: Option<T>,
+        loc: &[Value],
+        input: Input<'_>,
+    ) -> Option<()> {
+        if let Some(minimum) = minimum.filter(|minimum| value < *minimum) {
+            let minimum = json!(minimum);
+            let msg = format!("Input should be greater than or equal to {minimum}");
+            self.fail_with("greater_than_equal", loc, msg, input.to_value(), Some(json!({ "ge": minimum })));
+            return None;
+        }
+        if let Some(maximum) = maximum.filter(|maximum| value > *maximum) {
+            let maximum = json!(maximum);
+            let msg = format!("Input should be less than or equal to {maximum}");
+            self.fail_with("less_than_equal", loc, msg, input.to_value(), Some(json!({ "le": maximum })));
+            return None;
+        }
+        Some(())
     }
 
     fn string(
@@ -485,5 +486,116 @@ fn describe_choices(allowed: &[Value]) -> String {
         None => String::new(),
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(value: Value) -> Schema {
+        Schema::parse(&value).unwrap()
+    }
+
+    fn check(schema_value: Value, input: Input<'_>) -> Result<Value, Vec<ValidationError>> {
+        let mut validator = Validator::default();
+        let mut loc = vec![json!("query"), json!("x")];
+        match validator.validate(&schema(schema_value), input, &mut loc) {
+            Some(value) if validator.errors.is_empty() => Ok(value),
+            _ => Err(validator.errors),
+        }
+    }
+
+    #[test]
+    fn integer_text_forms() {
+        let integer = || json!({"type": "integer"});
+        assert_eq!(check(integer(), Input::Text("42")), Ok(json!(42)));
+        assert_eq!(check(integer(), Input::Text(" -7 ")), Ok(json!(-7)));
+        assert_eq!(check(integer(), Input::Text("4.00")), Ok(json!(4)));
+        assert_eq!(check(integer(), Input::Text("4.5")).unwrap_err()[0].kind, "int_parsing");
+        assert_eq!(check(integer(), Input::Text("")).unwrap_err()[0].kind, "int_parsing");
+    }
+
+    #[test]
+    fn integer_from_json_float() {
+        assert_eq!(check(json!({"type": "integer"}), Input::Json(&json!(3.0))), Ok(json!(3)));
+        let errors = check(json!({"type": "integer"}), Input::Json(&json!(3.5))).unwrap_err();
+        assert_eq!(errors[0].kind, "int_from_float");
+    }
+
+    #[test]
+    fn integer_past_u64_is_rejected() {
+        let errors = check(json!({"type": "integer"}), Input::Text("18446744073709551616")).unwrap_err();
+        assert_eq!(errors[0].kind, "int_parsing_size");
+    }
+
+    #[test]
+    fn u8_range_is_checked() {
+        let errors = check(json!({"type": "integer", "minimum": 0, "maximum": 255}), Input::Text("300")).unwrap_err();
+        assert_eq!(errors[0].kind, "less_than_equal");
+        assert_eq!(errors[0].msg, "Input should be less than or equal to 255");
+        assert_eq!(errors[0].ctx, Some(json!({"le": 255})));
+    }
+
+    #[test]
+    fn booleans_read_as_pydantic() {
+        for (text, expected) in [("true", true), ("YES", true), ("on", true), ("1", true), ("f", false), ("off", false)] {
+            assert_eq!(check(json!({"type": "boolean"}), Input::Text(text)), Ok(json!(expected)), "{text}");
+        }
+        assert_eq!(check(json!({"type": "boolean"}), Input::Text("2")).unwrap_err()[0].kind, "bool_parsing");
+        assert_eq!(check(json!({"type": "boolean"}), Input::Json(&json!([]))).unwrap_err()[0].kind, "bool_type");
+    }
+
+    #[test]
+    fn infinities_and_nan_are_rejected() {
+        for text in ["inf", "-infinity", "NaN"] {
+            let errors = check(json!({"type": "number"}), Input::Text(text)).unwrap_err();
+            assert_eq!(errors[0].kind, "finite_number", "{text}");
+        }
+    }
+
+    #[test]
+    fn string_length_limits() {
+        let bounded = || json!({"type": "string", "minLength": 2, "maxLength": 3});
+        assert_eq!(check(bounded(), Input::Text("é")).unwrap_err()[0].msg, "String should have at least 2 characters");
+        assert_eq!(check(bounded(), Input::Text("abcd")).unwrap_err()[0].kind, "string_too_long");
+        assert_eq!(check(bounded(), Input::Text("ab")), Ok(json!("ab")));
+    }
+
+    #[test]
+    fn enum_lists_allowed_values() {
+        let errors = check(json!({"type": "string", "enum": ["a", "b", "c"]}), Input::Text("d")).unwrap_err();
+        assert_eq!(errors[0].kind, "enum");
+        assert_eq!(errors[0].msg, "Input should be 'a', 'b' or 'c'");
+    }
+
+    #[test]
+    fn model_collects_every_error() {
+        let model = json!({
+            "type": "object", "title": "Order",
+            "properties": {"name": {"type": "string"}, "qty": {"type": "integer", "default": 42}},
+            "required": ["name"],
+        });
+        assert_eq!(check(model.clone(), Input::Json(&json!({"name": "x"}))), Ok(json!({"name": "x", "qty": 42})));
+
+        let errors = check(model, Input::Json(&json!({"qty": "many"}))).unwrap_err();
+        let kinds: Vec<&str> = errors.iter().map(|error| error.kind).collect();
+        assert_eq!(kinds, ["missing", "int_parsing"]);
+        assert_eq!(errors[0].input, json!({"qty": "many"}));
+        assert_eq!(errors[1].loc, [json!("query"), json!("x"), json!("qty")]);
+    }
+
+    #[test]
+    fn model_rejects_non_object() {
+        let model = json!({"type": "object", "title": "Order", "properties": {}});
+        let errors = check(model, Input::Json(&json!([1]))).unwrap_err();
+        assert_eq!(errors[0].kind, "model_attributes_type");
+    }
+
+    #[test]
+    fn optional_accepts_null_and_reports_inner_errors() {
+        let optional = || json!({"anyOf": [{"type": "integer"}, {"type": "null"}]});
+        assert_eq!(check(optional(), Input::Json(&Value::Null)), Ok(Value::Null));
+        assert_eq!(check(optional(), Input::Text("x")).unwrap_err()[0].kind, "int_parsing");
     }
 }

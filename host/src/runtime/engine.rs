@@ -71,7 +71,7 @@ fn pooling_config(config: &HostConfig) -> PoolingAllocationConfig {
 }
 
 /// Makes a running guest yield to the async executor at every epoch tick, so a
-/// spinning guest cannot hold a worker thread; the call's time limit is enforced
+/// spinning guest cannot hold a worker thread. The call's time limit is enforced
 /// around the call.
 ///
 /// The yield is `tokio::task::yield_now`, which tokio defers until it has polled

@@ -20,7 +20,7 @@ use crate::{Host, request_id};
 /// Header that carries the request id in every response.
 const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Where a request is headed, from its host name or its path.
+/// Destination of a request, read from its host name or its path.
 #[derive(Debug, PartialEq, Eq)]
 enum Target<'a> {
     /// `GET /`: the list of apps.
@@ -136,7 +136,7 @@ async fn call_function(
     Ok((Response::from_parts(response_parts, body), Some(outcome.cold)))
 }
 
-/// Reads the whole body, answering 413 past `limit` bytes without reading further.
+/// Reads the whole body, returning 413 past `limit` bytes without reading further.
 async fn read_body(body: Body, headers: &http::HeaderMap, limit: usize) -> Result<Bytes, HttpError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
