@@ -9,7 +9,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use wasmtime::component::{Component, Linker};
 use wasmtime::{Engine, Store};
 
-use super::args::{self, ArgsError, RequestInput};
+use super::args::{self, RequestInput};
+use super::body::{self, BodyError};
 use super::bindings::{self, Function, FunctionPre};
 use super::endpoint::{EndpointSpec, parse_endpoints};
 use crate::error::HttpError;
@@ -152,7 +153,14 @@ impl FunctionApp {
             allow.dedup();
             return Err(HttpError::MethodNotAllowed { allow });
         };
-        let path_params = found.params.iter().map(|(key, value)| (key.to_owned(), value.to_owned())).collect();
+        let path_params = found
+            .params
+            .iter()
+            .map(|(key, value)| {
+                let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+                (key.to_owned(), decoded.into_owned())
+            })
+            .collect();
         Ok(Matched { endpoint: &self.endpoints[index], path_params })
     }
 
@@ -164,17 +172,20 @@ impl FunctionApp {
     /// Validates the request's arguments and runs the endpoint on a pooled instance.
     pub async fn call(&self, matched: &Matched<'_>, request: CallRequest<'_>) -> Result<CallOutcome, HttpError> {
         let endpoint = matched.endpoint;
+        let body = match body::read(endpoint, request.headers, request.body.clone()).await {
+            Ok(body) => body,
+            Err(BodyError::Invalid(error)) => return Err(HttpError::Invalid(vec![error])),
+            Err(BodyError::UnsupportedMediaType(detail)) => return Err(HttpError::UnsupportedMediaType(detail)),
+            Err(BodyError::BadRequest(detail)) => return Err(HttpError::BadRequest(detail)),
+        };
         let input = RequestInput {
             path_params: &matched.path_params,
             query: request.query,
             headers: request.headers,
-            body: &request.body,
+            body: &body,
         };
-        let args = match args::extract(endpoint, &input) {
-            Ok(args) => serde_json::Value::Object(args).to_string(),
-            Err(ArgsError::Invalid(errors)) => return Err(HttpError::Invalid(errors)),
-            Err(ArgsError::UnsupportedMediaType(detail)) => return Err(HttpError::UnsupportedMediaType(detail)),
-        };
+        let args = args::extract(endpoint, &input).map_err(HttpError::Invalid)?;
+        let args = serde_json::Value::Object(args).to_string();
         let guest_request = bindings::Request {
             method: request.method.as_str().to_owned(),
             path: request.path.to_owned(),

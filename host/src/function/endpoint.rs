@@ -36,6 +36,13 @@ pub struct ParamSpec {
     pub property: Property,
     /// Where the value is read from.
     pub source: Source,
+    /// Name in the request: the schema's `alias`, or for headers the parameter name
+    /// with `_` written as `-` (as FastAPI reads `user_agent` from `User-Agent`),
+    /// or the parameter name.
+    pub wire_name: String,
+    /// Whether a lone body parameter is the body's member of its name rather than
+    /// the whole body (the schema's `"embed": true`).
+    pub embed: bool,
     /// The schema as the guest declared it, for documentation.
     pub raw_schema: Value,
 }
@@ -139,7 +146,23 @@ fn parse_endpoint(endpoint: bindings::Endpoint) -> anyhow::Result<EndpointSpec> 
             anyhow::bail!("endpoint `{name}`: path parameter `{}` is not in the route `{}`", param.name, endpoint.path);
         }
         let required = param.required && schema.default.is_none();
-        params.push(ParamSpec { property: Property { name: param.name, schema, required }, source, raw_schema });
+        let wire_name = match raw_schema.get("alias").and_then(Value::as_str) {
+            Some(alias) if source == Source::Header => alias.to_ascii_lowercase(),
+            Some(alias) => alias.to_owned(),
+            None if source == Source::Header => param.name.replace('_', "-").to_ascii_lowercase(),
+            None => param.name.clone(),
+        };
+        if source == Source::Header && http::HeaderName::from_bytes(wire_name.as_bytes()).is_err() {
+            anyhow::bail!("endpoint `{name}`: `{wire_name}` is not a valid header name");
+        }
+        let embed = raw_schema.get("embed").and_then(Value::as_bool).unwrap_or(false);
+        params.push(ParamSpec {
+            property: Property { name: param.name, schema, required },
+            source,
+            wire_name,
+            embed,
+            raw_schema,
+        });
     }
     for route_param in &route_params {
         if !params.iter().any(|param| param.source == Source::Path && param.property.name == *route_param) {

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod args;
 pub mod bindings;
+pub mod body;
 pub mod endpoint;
 pub mod schema;
 pub mod validate;
