@@ -210,3 +210,35 @@ fn collect_lines(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<S
     });
     lines
 }
+
+/// Creates the virtual environment `target/NAME` with the packages pinned in
+/// `requirements` (once per machine: a copy of the requirements inside the
+/// environment marks it complete) and returns the path of its `python`.
+///
+/// Panics with pip's output when the environment cannot be made, because the tests
+/// that need it cannot run without it.
+pub fn python_venv(name: &str, requirements: &Path) -> PathBuf {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let venv = repo_root().join("target").join(name);
+    let python = venv.join("bin/python");
+    let marker = venv.join("fnhost-requirements.txt");
+    let wanted = std::fs::read_to_string(requirements).expect("requirements file is readable");
+    if python.is_file() && std::fs::read_to_string(&marker).is_ok_and(|installed| installed == wanted) {
+        return python;
+    }
+
+    let run = |command: &mut Command| {
+        let output = command.output().expect("python3 runs");
+        assert!(
+            output.status.success(),
+            "{command:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv));
+    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements));
+    std::fs::write(&marker, wanted).expect("marker file is writable");
+    python
+}

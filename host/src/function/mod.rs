@@ -6,6 +6,7 @@ pub mod args;
 pub mod bindings;
 pub mod body;
 pub mod endpoint;
+pub mod openapi;
 pub mod schema;
 pub mod validate;
 

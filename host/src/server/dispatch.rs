@@ -12,7 +12,7 @@ use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use tracing::Instrument as _;
 
 use crate::error::HttpError;
-use crate::function::FunctionApp;
+use crate::function::{FunctionApp, openapi};
 use crate::function::app::CallRequest;
 use crate::host::App;
 use crate::{Host, request_id};
@@ -103,6 +103,11 @@ async fn call_function(
     request: Request<Body>,
     request_id: &Arc<str>,
 ) -> Result<(Response, Option<bool>), HttpError> {
+    if function.is_none() && request.method() == Method::GET {
+        if let Some(page) = app_page(app, path) {
+            return Ok((page, None));
+        }
+    }
     let matched = match function {
         None => app.route(request.method(), path)?,
         Some(function) => {
@@ -134,6 +139,21 @@ async fn call_function(
     let (response_parts, body) = outcome.response.into_parts();
     let body = if parts.method == Method::HEAD { Body::empty() } else { Body::from(body) };
     Ok((Response::from_parts(response_parts, body), Some(outcome.cold)))
+}
+
+/// The interactive docs page; it loads `openapi.json` from beside itself.
+const DOCS_PAGE: &str = include_str!("docs.html");
+
+/// Returns the app's OpenAPI document or docs page, unless the app has a route of
+/// its own at that path.
+fn app_page(app: &FunctionApp, path: &str) -> Option<Response> {
+    if !matches!(path, "/openapi.json" | "/docs") || app.route(&Method::GET, path).is_ok() {
+        return None;
+    }
+    if path == "/docs" {
+        return Some(axum::response::Html(DOCS_PAGE).into_response());
+    }
+    Some(axum::Json(openapi::document(app)).into_response())
 }
 
 /// Reads the whole body, returning 413 past `limit` bytes without reading further.
