@@ -40,6 +40,9 @@ pub struct HostConfig {
     pub fresh_instance_per_request: bool,
     /// Folder of precompiled components; `None` turns the cache off.
     pub cache_dir: Option<PathBuf>,
+    /// Hosts that guests may send HTTP requests to, as `HOST` (any port) or
+    /// `HOST:PORT`; every other outbound request is denied.
+    pub allowed_outbound: Vec<String>,
 }
 
 impl Default for HostConfig {
@@ -54,6 +57,7 @@ impl Default for HostConfig {
             pool_size: DEFAULT_POOL_SIZE,
             fresh_instance_per_request: false,
             cache_dir: default_cache_dir(),
+            allowed_outbound: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ use wasmtime::component::{Component, Linker};
 
 use crate::config::HostConfig;
 use crate::function::{FunctionApp, InstanceSettings};
+use crate::proxy::{HttpApp, is_http_app};
 use crate::runtime::cache::{CompileOutcome, load_component};
 use crate::runtime::engine::{EpochTicker, create_engine};
 use crate::runtime::pool::PoolLimits;
@@ -21,6 +22,8 @@ use crate::runtime::state::GuestState;
 pub enum App {
     /// A component exporting the `fnhost:function` world.
     Function(FunctionApp),
+    /// A component exporting `wasi:http/incoming-handler`.
+    Http(HttpApp),
 }
 
 impl App {
@@ -28,6 +31,7 @@ impl App {
     pub fn name(&self) -> &str {
         match self {
             App::Function(app) => &app.name,
+            App::Http(app) => &app.name,
         }
     }
 }
@@ -78,6 +82,9 @@ impl Host {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)
             .map_err(anyhow::Error::from)
             .context("failed to link WASI")?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)
+            .map_err(anyhow::Error::from)
+            .context("failed to link WASI HTTP")?;
         let ticker = EpochTicker::start(&engine)?;
         Ok(Self {
             shared: Arc::new(Shared {
@@ -135,9 +142,13 @@ impl Host {
                 keep_warm: config.keep_warm,
                 fresh_instance_per_request: config.fresh_instance_per_request,
             },
+            allowed_hosts: config.allowed_outbound.iter().map(|host| host.to_ascii_lowercase()).collect(),
         };
-        let app = FunctionApp::load(&self.shared.engine, &self.shared.linker, component, Arc::from(name), settings)
-            .await?;
+        let (engine, linker) = (&self.shared.engine, &self.shared.linker);
+        if is_http_app(engine, component) {
+            return Ok(App::Http(HttpApp::load(engine, linker, component, Arc::from(name), settings)?));
+        }
+        let app = FunctionApp::load(engine, linker, component, Arc::from(name), settings).await?;
         Ok(App::Function(app))
     }
 

@@ -4,6 +4,7 @@
 //! - [`runtime`]: wasmtime engine, compile cache, per-instance state, instance pools.
 //! - [`function`]: function apps: endpoint descriptions, argument mapping and
 //!   validation, calls.
+//! - [`proxy`]: HTTP apps, any `wasi:http` proxy component.
 //! - [`server`]: routing by path and host name, body limits, request logs.
 //! - [`source`]: turning a `.wasm` file or a guest crate folder into a component.
 //! - [`cli`]: the `fnhost` command line.
@@ -13,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod function;
 pub mod host;
+pub mod proxy;
 pub mod request_id;
 pub mod runtime;
 pub mod server;

@@ -61,6 +61,11 @@ pub(super) struct ServeArgs {
     /// Compile every component afresh and store nothing.
     #[arg(long)]
     no_cache: bool,
+
+    /// Let guests send HTTP requests to HOST (any port) or HOST:PORT; repeat for
+    /// several. Every other outbound request is denied.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    allow_outbound: Vec<String>,
 }
 
 fn at_least_one(text: &str) -> Result<usize, String> {
@@ -88,6 +93,7 @@ impl ServeArgs {
             max_body_size: self.max_body_size,
             memory_limit: self.memory_limit * 1024 * 1024,
             cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(config::default_cache_dir) },
+            allowed_outbound: self.allow_outbound.clone(),
             ..HostConfig::default()
         }
     }
@@ -122,6 +128,7 @@ fn print_endpoints(host: &Host, addr: SocketAddr) -> anyhow::Result<()> {
     writeln!(out, "listening on http://{addr}")?;
     for app in host.apps() {
         match &*app {
+            App::Http(app) => writeln!(out, "app `{}`: http://{addr}/{}/", app.name, app.name)?,
             App::Function(app) => {
                 writeln!(out, "app `{}`:", app.name)?;
                 for endpoint in &app.endpoints {

@@ -28,6 +28,19 @@ pub struct InstanceSettings {
     pub timeout: Duration,
     /// Pool sizing.
     pub limits: PoolLimits,
+    /// Hosts the guest may send HTTP requests to.
+    pub allowed_hosts: Arc<[String]>,
+}
+
+impl InstanceSettings {
+    /// Creates a store for a new instance of `app`, yielding at every epoch tick.
+    pub fn new_store(&self, engine: &Engine, app: &Arc<str>) -> Store<GuestState> {
+        let state = GuestState::new(app, self.memory_limit, &self.env, &self.allowed_hosts);
+        let mut store = Store::new(engine, state);
+        store.limiter(GuestState::limiter);
+        crate::runtime::engine::yield_at_every_tick(&mut store);
+        store
+    }
 }
 
 /// Creates instances of a function component.
@@ -42,10 +55,7 @@ impl Instantiate for FunctionFactory {
     type Bindings = Function;
 
     async fn instantiate(&self) -> anyhow::Result<Instance<Function>> {
-        let state = GuestState::new(&self.app, self.settings.memory_limit, &self.settings.env);
-        let mut store = Store::new(&self.engine, state);
-        store.limiter(GuestState::limiter);
-        crate::runtime::engine::yield_at_every_tick(&mut store);
+        let mut store = self.settings.new_store(&self.engine, &self.app);
         let bindings = self.pre.instantiate_async(&mut store).await?;
         Ok(Instance::new(store, bindings))
     }
@@ -109,7 +119,7 @@ impl FunctionApp {
             .context("failed to link the component (it imports something the host does not provide)")?;
         let pre = FunctionPre::new(instance_pre)
             .map_err(anyhow::Error::from)
-            .context("component does not export the `fnhost:function` world")?;
+            .context("component exports neither the `fnhost:function` world (`describe`, `call`) nor `wasi:http/incoming-handler`")?;
         let timeout = settings.timeout;
         let limits = settings.limits;
         let factory = FunctionFactory { engine: engine.clone(), pre, app: Arc::clone(&name), settings };
@@ -274,7 +284,7 @@ fn convert_response(response: bindings::Response) -> Result<http::Response<Bytes
     Ok(converted)
 }
 
-fn format_duration(duration: Duration) -> String {
+pub(crate) fn format_duration(duration: Duration) -> String {
     let seconds = duration.as_secs_f64();
     if seconds.fract() == 0.0 { format!("{seconds:.0}s") } else { format!("{seconds}s") }
 }

@@ -1,6 +1,7 @@
 //! Per-instance store data: WASI context, resource table, limits, and the labels
 //! that tag the guest's stdout and stderr in the host's log.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
@@ -8,6 +9,9 @@ use wasmtime::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::cli::{IsTerminal, StdoutStream};
 use wasmtime_wasi::p2::{OutputStream, Pollable, StreamResult};
 use wasmtime_wasi::{ResourceTable, WasiCtx, WasiCtxView, WasiView};
+use wasmtime_wasi_http::{
+    Error as HttpError, RequestOptions, WasiBody, WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView,
+};
 
 /// Labels of the call an instance is running, read when the guest writes a line.
 #[derive(Clone, Debug, Default)]
@@ -23,6 +27,8 @@ pub struct CallLabels {
 /// Store data of one guest instance.
 pub struct GuestState {
     wasi: WasiCtx,
+    http: WasiHttpCtx,
+    outbound: OutboundPolicy,
     table: ResourceTable,
     limits: StoreLimits,
     labels: Arc<Mutex<CallLabels>>,
@@ -31,7 +37,7 @@ pub struct GuestState {
 impl GuestState {
     /// Creates the state of a new instance of `app`, whose memory may grow to
     /// `memory_limit` bytes. Environment variables are passed as given.
-    pub fn new(app: &Arc<str>, memory_limit: usize, env: &[(String, String)]) -> Self {
+    pub fn new(app: &Arc<str>, memory_limit: usize, env: &[(String, String)], allowed_hosts: &Arc<[String]>) -> Self {
         let labels = Arc::new(Mutex::new(CallLabels {
             app: Arc::clone(app),
             ..CallLabels::default()
@@ -43,6 +49,8 @@ impl GuestState {
             .envs(env);
         Self {
             wasi: builder.build(),
+            http: WasiHttpCtx::new(),
+            outbound: OutboundPolicy { allowed_hosts: Arc::clone(allowed_hosts), labels: Arc::clone(&labels) },
             table: ResourceTable::new(),
             limits: StoreLimitsBuilder::new().memory_size(memory_limit).instances(64).build(),
             labels,
@@ -65,6 +73,61 @@ impl GuestState {
 impl WasiView for GuestState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
         WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+impl WasiHttpView for GuestState {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.outbound }
+    }
+}
+
+/// Outbound HTTP of a guest: denied unless the host and port are allowed.
+struct OutboundPolicy {
+    /// Entries `HOST` (any port) or `HOST:PORT`, lower-case.
+    allowed_hosts: Arc<[String]>,
+    labels: Arc<Mutex<CallLabels>>,
+}
+
+impl OutboundPolicy {
+    fn allows(&self, uri: &http::Uri) -> bool {
+        let Some(host) = uri.host() else { return false };
+        let host = host.to_ascii_lowercase();
+        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("https") { 443 } else { 80 });
+        self.allowed_hosts.iter().any(|entry| match entry.rsplit_once(':') {
+            Some((allowed, allowed_port)) if !allowed.contains(']') || allowed.ends_with(']') => {
+                allowed == host && allowed_port.parse::<u16>().is_ok_and(|allowed_port| allowed_port == port)
+            }
+            _ => *entry == host,
+        })
+    }
+}
+
+impl WasiHttpHooks for OutboundPolicy {
+    fn send_request(
+        &mut self,
+        request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
+        fut: Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+    ) -> Box<dyn Future<Output = Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), HttpError>> + Send>), HttpError>> + Send>
+    {
+        if !self.allows(request.uri()) {
+            let labels = self.labels.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            tracing::warn!(
+                app = %labels.app,
+                function = %labels.function,
+                request_id = %labels.request_id,
+                uri = %request.uri(),
+                "outbound request denied: allow its host with `--allow-outbound HOST[:PORT]`"
+            );
+            return Box::new(async { Err(HttpError::HttpRequestDenied) });
+        }
+        drop(fut);
+        Box::new(async move {
+            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
+            let io: Box<dyn Future<Output = Result<(), HttpError>> + Send> = Box::new(io);
+            Ok((response.map(http_body_util::BodyExt::boxed_unsync), io))
+        })
     }
 }
 

@@ -83,6 +83,16 @@ async fn route(host: &Host, request: Request<Body>, request_id: &Arc<str>) -> Re
                 App::Function(function_app) => {
                     call_function(host, function_app, function.as_deref(), &path, request, request_id).await
                 }
+                App::Http(http_app) => {
+                    let prefix = if host_name.as_deref().is_some_and(|name| name.ends_with(".localhost")) {
+                        None
+                    } else {
+                        Some(format!("/{app}"))
+                    };
+                    let request = strip_prefix(request, &path, prefix.as_deref())?;
+                    let (response, cold) = http_app.handle(request, request_id).await?;
+                    Ok((response, Some(cold)))
+                }
             }
         }
     }
@@ -154,6 +164,25 @@ fn app_page(app: &FunctionApp, path: &str) -> Option<Response> {
         return Some(axum::response::Html(DOCS_PAGE).into_response());
     }
     Some(axum::Json(openapi::document(app)).into_response())
+}
+
+/// Rewrites the request's path to `path` (the part below the app) and records the
+/// removed prefix in `X-Forwarded-Prefix`, as reverse proxies do.
+fn strip_prefix(request: Request<Body>, path: &str, prefix: Option<&str>) -> Result<Request<Body>, HttpError> {
+    let (mut parts, body) = request.into_parts();
+    let path_and_query = match parts.uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    parts.uri = http::Uri::builder()
+        .path_and_query(path_and_query)
+        .build()
+        .map_err(|_| HttpError::BadRequest(format!("invalid request path `{path}`")))?;
+    if let Some(prefix) = prefix {
+        let value = HeaderValue::from_str(prefix).map_err(|_| HttpError::BadRequest(format!("invalid app prefix `{prefix}`")))?;
+        parts.headers.insert("x-forwarded-prefix", value);
+    }
+    Ok(Request::from_parts(parts, body))
 }
 
 /// Reads the whole body, returning 413 past `limit` bytes without reading further.

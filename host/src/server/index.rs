@@ -45,6 +45,12 @@ fn listing(host: &Host, base: &str) -> Value {
                     .collect();
                 json!({ "name": &*app.name, "kind": "function", "endpoints": endpoints })
             }
+            App::Http(app) => json!({
+                "name": &*app.name,
+                "kind": "http",
+                "url": format!("{base}/{}/", app.name),
+                "endpoints": [],
+            }),
         })
         .collect();
     json!({ "apps": apps })
@@ -60,6 +66,10 @@ fn html(listing: &Value) -> String {
     }
     for app in apps {
         page.push_str(&format!("<h2>{}</h2><ul>", escape(app["name"].as_str().unwrap_or_default())));
+        if let Some(url) = app["url"].as_str() {
+            let url = escape(url);
+            page.push_str(&format!("<li>HTTP app at <a href=\"{url}\">{url}</a></li>"));
+        }
         for endpoint in app["endpoints"].as_array().map(Vec::as_slice).unwrap_or_default() {
             let methods: Vec<&str> =
                 endpoint["methods"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
