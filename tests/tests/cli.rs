@@ -108,3 +108,35 @@ fn core_module_is_rejected_with_fix() {
     let error = result.err().expect("serve fails");
     assert!(error.contains("core WebAssembly module, not a component"), "{error}");
 }
+
+#[test]
+fn cargo_component_crate_serves() {
+    let installed = std::process::Command::new("cargo")
+        .args(["component", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !installed {
+        eprintln!("skipped: `cargo component` is not installed (`cargo install cargo-component --locked`)");
+        return;
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let crate_dir = folder.path().join("component-hello");
+    std::fs::create_dir_all(crate_dir.join("src")).unwrap();
+    std::fs::copy(repo_root().join("examples/hello/src/lib.rs"), crate_dir.join("src/lib.rs")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"component-hello\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [lib]\ncrate-type = [\"cdylib\"]\n\n\
+         [dependencies]\nfnhost-sdk = {{ path = {:?} }}\n\n\
+         [package.metadata.component]\npackage = \"example:component-hello\"\n\n[workspace]\n",
+        repo_root().join("guest-sdk")
+    );
+    std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+
+    let process = serve(&[crate_dir.to_str().unwrap()], cache.path());
+
+    let body = reqwest::blocking::get(format!("{}/component-hello/square?x=5", process.base)).unwrap().text().unwrap();
+    assert_eq!(body, r#"{"square":25}"#);
+    let built = crate_dir.join("target/wasm32-wasip1/release/component_hello.wasm");
+    assert!(built.is_file(), "cargo component built `{}`", built.display());
+}
