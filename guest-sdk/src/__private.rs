@@ -10,7 +10,9 @@ use std::cell::Cell;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::{Arg, IntoResponse, ParamSource, Response};
+use crate::{Arg, IntoResponse, ParamSource, Request, Response};
+
+pub use crate::arg::{Data, FormField, Scalar, Simple};
 
 /// Bindings of the `function` world.
 // The generated export glue passes every flattened record field as an argument.
@@ -42,7 +44,7 @@ pub struct EndpointDef {
     /// defaults are expressions.
     pub params: fn() -> Vec<Prop>,
     /// Converts the arguments, runs the function and builds its response.
-    pub call: fn(Value) -> Result<Response, String>,
+    pub call: fn(Value, Request) -> Result<Response, String>,
 }
 
 inventory::collect!(EndpointDef);
@@ -74,6 +76,27 @@ impl Prop {
     /// Marks a parameter as read from the path.
     pub fn in_path(mut self) -> Self {
         self.source = ParamSource::Path;
+        self
+    }
+
+    /// Sets where a parameter is read from, as `#[param(header)]` and the like
+    /// ask.
+    pub fn source(mut self, source: ParamSource) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// Sets the name of the query parameter, header, cookie or form field, as
+    /// the schema's `alias`.
+    pub fn alias(mut self, name: &str) -> Self {
+        self.set("alias", json!(name));
+        self
+    }
+
+    /// Marks a body parameter as the body's member of its name even when it is
+    /// the only body parameter, as the schema's `"embed": true`.
+    pub fn embed(mut self) -> Self {
+        self.set("embed", json!(true));
         self
     }
 
@@ -177,6 +200,107 @@ impl Fields {
     }
 }
 
+/// The arguments of one call, and the raw request for a [`Request`] parameter.
+pub struct Args {
+    fields: Fields,
+    request: Option<Request>,
+}
+
+impl Args {
+    /// Opens the JSON object of arguments.
+    pub fn new(args: Value, request: Request) -> Result<Self, String> {
+        Ok(Args {
+            fields: Fields::new(args, "argument")?,
+            request: Some(request),
+        })
+    }
+}
+
+/// A type that an endpoint's parameter may have: an [`Arg`], described and
+/// read from the arguments, or the raw [`Request`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an endpoint parameter",
+    label = "not an `fnhost_sdk::Arg` type",
+    note = "use an integer, float, `bool`, `String`, `Option`, `Vec`, `serde_json::Value`, `fnhost_sdk::Form`, `fnhost_sdk::UploadFile`, `fnhost_sdk::Request`, a struct deriving `fnhost_sdk::Model` or an enum deriving `fnhost_sdk::Choice`"
+)]
+pub trait Input: Sized {
+    /// Describes the parameter, or `None` when it is no user input.
+    fn prop(name: &'static str) -> Option<Prop>;
+
+    /// Takes the parameter's value.
+    fn take(args: &mut Args, name: &str) -> Result<Self, String>;
+
+    /// Takes the parameter's value, or the default when it is missing.
+    fn take_or(args: &mut Args, name: &str, default: fn() -> Value) -> Result<Self, String>;
+}
+
+impl<T: Arg> Input for T {
+    fn prop(name: &'static str) -> Option<Prop> {
+        Some(Prop::of::<T>(name))
+    }
+
+    fn take(args: &mut Args, name: &str) -> Result<Self, String> {
+        args.fields.take(name)
+    }
+
+    fn take_or(args: &mut Args, name: &str, default: fn() -> Value) -> Result<Self, String> {
+        args.fields.take_or(name, default)
+    }
+}
+
+impl Input for Request {
+    fn prop(_name: &'static str) -> Option<Prop> {
+        None
+    }
+
+    // Moving the request out spares a copy of its body; a second `Request`
+    // parameter is rare enough to be an error.
+    fn take(args: &mut Args, name: &str) -> Result<Self, String> {
+        args.request
+            .take()
+            .ok_or_else(|| format!("argument `{name}`: an endpoint takes the request once"))
+    }
+
+    fn take_or(args: &mut Args, name: &str, _default: fn() -> Value) -> Result<Self, String> {
+        Self::take(args, name)
+    }
+}
+
+/// Fails to compile unless `T` can be a header, cookie or query parameter.
+pub fn require_simple<T: Simple>() {}
+
+/// Fails to compile unless `T` can be read from a JSON body.
+pub fn require_data<T: Data>() {}
+
+/// Fails to compile unless `T` can be read from a form field.
+pub fn require_form<T: FormField>() {}
+
+/// Fails to compile unless `T` is an [`Arg`], which the schema options need.
+pub fn require_arg<T: Arg>() {}
+
+/// JSON Schema of a [`Choice`](crate::Choice) enum.
+pub fn choice_schema(title: &str, description: Option<&str>, values: &[&str]) -> Value {
+    let mut schema = json!({ "type": "string", "enum": values, "title": title });
+    if let (Some(text), Value::Object(map)) = (description, &mut schema) {
+        map.insert("description".to_string(), json!(text));
+    }
+    schema
+}
+
+/// Reads the string of a [`Choice`](crate::Choice) value.
+pub fn choice_text(value: Value) -> Result<String, String> {
+    match value {
+        Value::String(text) => Ok(text),
+        other => Err(format!("expected a string, got `{other}`")),
+    }
+}
+
+/// Formats the error for a string that matches none of a choice's values.
+pub fn unknown_choice(text: &str, values: &[&str]) -> String {
+    let expected: Vec<String> = values.iter().map(|value| format!("`{value}`")).collect();
+    format!("unknown value `{text}`; expected {}", expected.join(", "))
+}
+
 /// Holds a return value while method lookup picks how to serve it.
 ///
 /// The macro calls `(&&&Returned::new(value)).fnhost_respond()`. Lookup
@@ -253,7 +377,7 @@ impl bindings::Guest for Handler {
         defs.into_iter().map(describe_endpoint).collect()
     }
 
-    fn call(endpoint: String, args: String, _request: wit::Request) -> wit::Response {
+    fn call(endpoint: String, args: String, request: wit::Request) -> wit::Response {
         let Some(def) = inventory::iter::<EndpointDef>
             .into_iter()
             .find(|def| def.name == endpoint)
@@ -262,7 +386,7 @@ impl bindings::Guest for Handler {
         };
         let response = serde_json::from_str(&args)
             .map_err(|err| format!("arguments are not JSON: {err}"))
-            .and_then(def.call);
+            .and_then(|args| (def.call)(args, Request::from(request)));
         match response {
             Ok(response) => wit_response(response),
             Err(err) => error_response(500, format!("endpoint `{endpoint}`: {err}")),

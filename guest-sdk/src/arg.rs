@@ -32,12 +32,13 @@ pub enum ParamSource {
 /// returns status 500.
 ///
 /// Implemented for the integer and float types, `bool`, `String`, `Option<T>`,
-/// `Vec<T>`, [`serde_json::Value`], [`Form<T>`] and structs deriving
-/// [`Model`](crate::Model).
+/// `Vec<T>`, [`serde_json::Value`], [`Form<T>`], [`UploadFile`](crate::UploadFile),
+/// structs deriving [`Model`](crate::Model) and enums deriving
+/// [`Choice`](crate::Choice).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an endpoint parameter",
     label = "not an `fnhost_sdk::Arg` type",
-    note = "use an integer, float, `bool`, `String`, `Option`, `Vec`, `serde_json::Value`, `fnhost_sdk::Form`, or a struct deriving `fnhost_sdk::Model`"
+    note = "use an integer, float, `bool`, `String`, `Option`, `Vec`, `serde_json::Value`, `fnhost_sdk::Form`, `fnhost_sdk::UploadFile`, a struct deriving `fnhost_sdk::Model` or an enum deriving `fnhost_sdk::Choice`"
 )]
 pub trait Arg: Sized {
     /// JSON Schema of the accepted value.
@@ -95,6 +96,8 @@ macro_rules! scalar_args {
 
 scalar_args!(f32 => "number", f64 => "number", bool => "boolean", String => "string");
 
+impl Data for Value {}
+
 impl Arg for Value {
     fn schema() -> Value {
         json!({})
@@ -108,6 +111,9 @@ impl Arg for Value {
         Ok(value)
     }
 }
+
+impl<T: Simple> Simple for Option<T> {}
+impl<T: Data> Data for Option<T> {}
 
 impl<T: Arg> Arg for Option<T> {
     fn schema() -> Value {
@@ -130,16 +136,21 @@ impl<T: Arg> Arg for Option<T> {
     }
 }
 
+impl<T: Scalar> Simple for Vec<T> {}
+impl<T: Data> Data for Vec<T> {}
+
 impl<T: Arg> Arg for Vec<T> {
     fn schema() -> Value {
         json!({ "type": "array", "items": T::schema() })
     }
 
-    /// Lists of scalars repeat a query key; lists of objects need a body.
+    /// Lists of scalars repeat a query key; lists of objects need a body, and
+    /// lists of files are several files of one form field.
     fn source() -> ParamSource {
         match T::source() {
             ParamSource::Body => ParamSource::Body,
             ParamSource::Form => ParamSource::Form,
+            ParamSource::File => ParamSource::File,
             _ => ParamSource::Query,
         }
     }
@@ -200,7 +211,8 @@ impl<T> std::ops::DerefMut for Form<T> {
     }
 }
 
-impl<T: Arg> Arg for Form<T> {
+// A file is a form part too, but it has its own source; `Data` keeps files out.
+impl<T: Data> Arg for Form<T> {
     fn schema() -> Value {
         T::schema()
     }
@@ -217,3 +229,71 @@ impl<T: Arg> Arg for Form<T> {
         T::from_arg(value).map(Form)
     }
 }
+
+/// A string value from a fixed list: an enum deriving
+/// [`Choice`](macro@crate::Choice).
+///
+/// Its schema is `{"type": "string", "enum": [...]}`, so the host returns 422
+/// for any other string. It serializes back to its string.
+pub trait Choice: Arg + 'static {
+    /// The accepted strings, in the order of the variants.
+    const VALUES: &'static [&'static str];
+
+    /// Returns the string of this value.
+    fn as_str(&self) -> &'static str;
+}
+
+/// One value that a query parameter, header, cookie or path segment carries:
+/// a number, `bool`, `String` or [`Choice`].
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a single query, header or cookie value",
+    label = "not a number, `bool`, `String` or `Choice` enum"
+)]
+pub trait Scalar: Arg {}
+
+/// A value that a query parameter, header or cookie carries: a [`Scalar`], or
+/// an `Option` or `Vec` of one.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a query parameter, header or cookie",
+    label = "not a number, `bool`, `String`, `Choice` enum, or an `Option` or `Vec` of one",
+    note = "models and `serde_json::Value` come from the JSON body or a form; files come from `UploadFile` parameters"
+)]
+pub trait Simple: Arg {}
+
+/// A value that a JSON body or a form field carries: anything but files and
+/// forms.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a JSON body",
+    label = "not a value of a JSON body",
+    note = "files (`UploadFile`) and forms (`Form`) have sources of their own"
+)]
+pub trait Data: Arg {}
+
+/// A value that a form field carries: a [`Data`] value, or one already wrapped
+/// in [`Form`].
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a form field",
+    label = "not a value of a form field",
+    note = "an `UploadFile` parameter reads an uploaded file without `#[param(form)]`"
+)]
+pub trait FormField: Arg {}
+
+impl<T: Data> FormField for T {}
+impl<T: Data> FormField for Form<T> {}
+
+/// Marks types as scalars that may also appear in bodies and forms.
+macro_rules! scalars {
+    ($($ty:ty),*) => {$(
+        impl Scalar for $ty {}
+        impl Simple for $ty {}
+        impl Data for $ty {}
+    )*};
+}
+
+scalars!(
+    i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64, bool, String
+);

@@ -31,14 +31,17 @@
 //! `GET /APP/square?x=3` then returns `{"square":9}`, and `POST /APP/greet` with
 //! the body `{"name":"Ada"}` returns an HTML page.
 //!
-//! Parameters are typed with [`Arg`]: scalars and `Vec`s of scalars come from the
-//! query string, [`Model`] structs and [`serde_json::Value`] from the JSON body,
-//! [`Form`] from a form. The host validates every request against the JSON Schema
-//! that [`Arg::schema`] describes before the function runs.
+//! Parameters are typed with [`Arg`]: scalars, [`Choice`] enums and `Vec`s of
+//! them come from the query string, [`Model`] structs and [`serde_json::Value`]
+//! from the JSON body, [`Form`] from a form, [`UploadFile`] from a multipart
+//! upload. `#[param(header)]`, `#[param(cookie)]` and the other options of
+//! [`webhook`] pick another source. The host validates every request against the
+//! JSON Schema that [`Arg::schema`] describes before the function runs. A
+//! [`Request`] parameter receives the raw request.
 //!
 //! Return values go through [`IntoResponse`]: any `serde::Serialize` value becomes
-//! JSON, and [`Html`], [`Text`], [`Bytes`], [`Response`] and [`HttpError`] choose
-//! the body and status themselves.
+//! JSON, and [`Html`], [`Text`], [`Bytes`], [`Redirect`], [`Response`] and
+//! [`HttpError`] choose the body and status themselves.
 //!
 //! A panic in a function traps the component, and the host returns status 500.
 
@@ -48,10 +51,16 @@ extern crate self as fnhost_sdk;
 #[doc(hidden)]
 pub mod __private;
 mod arg;
+mod cookie;
+mod file;
+mod request;
 mod response;
 
-pub use arg::{Arg, Form, ParamSource};
-pub use response::{Bytes, Html, HttpError, IntoResponse, Json, Response, Text};
+pub use arg::{Arg, Choice, Form, ParamSource};
+pub use cookie::{Cookie, SameSite};
+pub use file::UploadFile;
+pub use request::Request;
+pub use response::{Bytes, Html, HttpError, IntoResponse, Json, Redirect, Response, Text};
 
 /// Serves a function as an HTTP endpoint of the app.
 ///
@@ -74,7 +83,8 @@ pub use response::{Bytes, Html, HttpError, IntoResponse, Json, Response, Text};
 /// The first paragraph of the function's doc comment becomes the endpoint's
 /// summary.
 ///
-/// Each parameter's type must implement [`Arg`]. A parameter may carry
+/// Each parameter's type must implement [`Arg`], except a [`Request`]
+/// parameter, which receives the raw request. A parameter may carry
 /// `#[param(...)]` with these options:
 /// - `default = EXPR`: the value when the request has none, any expression that
 ///   `serde_json::json!` accepts.
@@ -82,11 +92,40 @@ pub use response::{Bytes, Html, HttpError, IntoResponse, Json, Response, Text};
 /// - `min_length = N` and `max_length = N`: bounds of a string's length, or of a
 ///   list's item count.
 /// - `description = "..."`: the schema's description.
+/// - one source, replacing the one the type implies:
+///   - `header`: a request header. The host reads the name with each `_` as
+///     `-`, in any case, so `user_agent` reads `User-Agent`.
+///   - `cookie`: a cookie.
+///   - `query`: the query string, the default for scalars.
+///   - `form`: a form field, like the [`Form`] wrapper.
+///   - `body`: a member of the JSON body named after the parameter, even when it
+///     is the only body parameter, so `#[param(body)] n: i64` reads `{"n": 1}`.
+///
+///   A header, cookie or query parameter must be a number, `bool`, `String`,
+///   [`Choice`], or an `Option` or `Vec` of one.
+/// - `alias = "x-token"`: the name of the query parameter, header, cookie or form
+///   field, when it differs from the parameter's name.
+///
+/// ```
+/// # use fnhost_sdk::webhook;
+/// /// Reads a header, a cookie and a query parameter.
+/// #[webhook]
+/// fn whoami(
+///     #[param(header)] user_agent: Option<String>,
+///     #[param(header, alias = "x-token")] token: String,
+///     #[param(cookie, default = "light")] theme: String,
+///     #[param(alias = "q", max_length = 50)] search: Option<String>,
+/// ) -> String {
+///     format!("{user_agent:?} {token} {theme} {search:?}")
+/// }
+/// ```
 ///
 /// The function itself stays callable as ordinary Rust.
 pub use fnhost_sdk_macros::webhook;
 
 /// Makes a struct with named fields usable as a parameter and as a return value.
+///
+/// For an enum of string values, derive [`Choice`](macro@Choice) instead.
 ///
 /// A model is read from the JSON body (or from a form, in [`Form`]). Its JSON
 /// Schema is an object titled with the struct's name, with one property per field.
@@ -114,6 +153,42 @@ pub use fnhost_sdk_macros::webhook;
 /// }
 /// ```
 pub use fnhost_sdk_macros::Model;
+
+/// Makes a fieldless enum a string value from a fixed list, usable as a
+/// parameter, a model field, a list item and a return value.
+///
+/// Its JSON Schema is `{"type": "string", "enum": [...], "title": NAME}`, with
+/// the enum's doc comment as the description. Each variant's string is its name
+/// in snake case unless renamed:
+/// - `#[choice(rename = "...")]` on a variant sets its string;
+/// - `#[choice(rename_all = "...")]` on the enum picks another case for all:
+///   `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`,
+///   `SCREAMING_SNAKE_CASE`, `kebab-case` or `SCREAMING-KEBAB-CASE`.
+///
+/// The derive implements the [`Choice`](trait@Choice) trait, `serde::Serialize`
+/// (to the string) and [`IntoResponse`].
+///
+/// ```
+/// use fnhost_sdk::{Choice, webhook};
+///
+/// /// A colour of the palette.
+/// #[derive(Choice, Clone, Copy, Debug, PartialEq)]
+/// enum Color {
+///     Red,
+///     DarkGreen,
+///     #[choice(rename = "sky")]
+///     Blue,
+/// }
+///
+/// /// Echoes a colour: `?color=dark_green` gives `"dark_green"`.
+/// #[webhook]
+/// fn paint(color: Color) -> Color {
+///     color
+/// }
+///
+/// assert_eq!(<Color as fnhost_sdk::Choice>::VALUES, ["red", "dark_green", "sky"]);
+/// ```
+pub use fnhost_sdk_macros::Choice;
 
 /// Exports the app's endpoints from the component.
 ///

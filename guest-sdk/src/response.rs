@@ -3,7 +3,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
+
+use crate::Cookie;
 
 /// An HTTP response with its status, headers and body.
 ///
@@ -78,6 +81,29 @@ impl Response {
         self.header("content-type", content_type)
     }
 
+    /// Adds a `set-cookie` header for a cookie with this name and value, with
+    /// [`Cookie`]'s defaults (`Path=/`, `SameSite=lax`).
+    pub fn cookie(self, name: &str, value: &str) -> Self {
+        self.set_cookie(Cookie::new(name, value))
+    }
+
+    /// Adds a `set-cookie` header; each cookie gets a header of its own.
+    ///
+    /// A cookie that cannot be written (such as a name with a space) turns the
+    /// response into a 500 saying why.
+    pub fn set_cookie(self, cookie: Cookie) -> Self {
+        match cookie.header_value() {
+            Ok(line) => self.header("set-cookie", line),
+            Err(err) => HttpError::new(500, err).into_response(),
+        }
+    }
+
+    /// Adds a `set-cookie` header that deletes a cookie set with the default
+    /// path.
+    pub fn delete_cookie(self, name: &str) -> Self {
+        self.set_cookie(Cookie::new(name, "").max_age(0))
+    }
+
     /// Returns the status code.
     pub fn status_code(&self) -> u16 {
         self.status
@@ -109,6 +135,86 @@ pub struct Bytes {
     pub content_type: String,
     /// The body.
     pub body: Vec<u8>,
+}
+
+/// Characters kept as they are in a redirect's `location`; every other one is
+/// percent-encoded, as FastAPI's `RedirectResponse` does.
+const LOCATION_KEEPS: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b':')
+    .remove(b'/')
+    .remove(b'%')
+    .remove(b'#')
+    .remove(b'?')
+    .remove(b'=')
+    .remove(b'@')
+    .remove(b'[')
+    .remove(b']')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';');
+
+/// A redirect: an empty response with a status and a `location` header.
+///
+/// ```
+/// use fnhost_sdk::{Redirect, webhook};
+///
+/// /// Moved to the new route.
+/// #[webhook]
+/// fn old() -> Redirect {
+///     Redirect::permanent("/app/new")
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redirect {
+    status: u16,
+    location: String,
+}
+
+impl Redirect {
+    /// Creates a temporary redirect, 307, which keeps the method and body; FastAPI's
+    /// `RedirectResponse` default.
+    pub fn to(location: impl Into<String>) -> Self {
+        Redirect::with_status(307, location)
+    }
+
+    /// Creates a permanent redirect, 308, which keeps the method and body.
+    pub fn permanent(location: impl Into<String>) -> Self {
+        Redirect::with_status(308, location)
+    }
+
+    /// Creates a 303 redirect, which the client follows with `GET`, as after a form post.
+    pub fn see_other(location: impl Into<String>) -> Self {
+        Redirect::with_status(303, location)
+    }
+
+    /// Creates a redirect with another status, such as 301 or 302.
+    pub fn with_status(status: u16, location: impl Into<String>) -> Self {
+        Redirect {
+            status,
+            location: location.into(),
+        }
+    }
+
+    /// Returns the status code.
+    pub fn status_code(&self) -> u16 {
+        self.status
+    }
+
+    /// Returns the target as given, before percent-encoding.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
 }
 
 /// A value served as JSON; needed only for a `serde::Serialize` type of your own
@@ -179,7 +285,7 @@ impl std::error::Error for HttpError {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from an endpoint",
     label = "not an `fnhost_sdk::IntoResponse` type",
-    note = "return a `serde::Serialize` value, a `fnhost_sdk::Model` struct, `Html`, `Text`, `Bytes`, `Response`, `HttpError`, or a `Result` of those; inside a `Result`, wrap other serializable values in `fnhost_sdk::Json`"
+    note = "return a `serde::Serialize` value, a `fnhost_sdk::Model` struct, `Html`, `Text`, `Bytes`, `Redirect`, `Response`, `HttpError`, or a `Result` of those; inside a `Result`, wrap other serializable values in `fnhost_sdk::Json`"
 )]
 pub trait IntoResponse {
     /// Builds the HTTP response.
@@ -189,6 +295,21 @@ pub trait IntoResponse {
 impl IntoResponse for Response {
     fn into_response(self) -> Response {
         self
+    }
+}
+
+impl IntoResponse for Redirect {
+    fn into_response(self) -> Response {
+        let location = utf8_percent_encode(&self.location, LOCATION_KEEPS).to_string();
+        Response::new(Vec::new())
+            .status(self.status)
+            .header("location", location)
+    }
+}
+
+impl From<Redirect> for Response {
+    fn from(redirect: Redirect) -> Self {
+        redirect.into_response()
     }
 }
 

@@ -3,7 +3,9 @@
 use fnhost_sdk::__private::Handler;
 use fnhost_sdk::__private::bindings::Guest;
 use fnhost_sdk::__private::bindings::fnhost::function::types::Request;
-use fnhost_sdk::{Bytes, Html, HttpError, IntoResponse, Json, Response, Text, webhook};
+use fnhost_sdk::{
+    Bytes, Cookie, Html, HttpError, IntoResponse, Json, Redirect, Response, SameSite, Text, webhook,
+};
 
 /// Serializable, but neither a model nor `IntoResponse`.
 #[derive(serde::Serialize)]
@@ -180,4 +182,116 @@ fn http_errors_display_status_and_detail() {
     let err = HttpError::new(404, "item not found");
     assert_eq!(err.to_string(), "404 item not found");
     assert_eq!((err.status_code(), err.detail()), (404, "item not found"));
+}
+
+fn header_pairs(response: &Response) -> Vec<(String, String)> {
+    let text = |value: &[u8]| String::from_utf8(value.to_vec()).expect("utf-8");
+    response
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.clone(), text(value)))
+        .collect()
+}
+
+#[test]
+fn redirects_are_empty_with_a_location() {
+    let cases = [
+        (Redirect::to("/a"), 307),
+        (Redirect::permanent("/a"), 308),
+        (Redirect::see_other("/a"), 303),
+        (Redirect::with_status(302, "/a"), 302),
+    ];
+    for (redirect, status) in cases {
+        let response = redirect.into_response();
+        assert_eq!(response.status_code(), status);
+        assert_eq!(
+            header_pairs(&response),
+            [("location".to_string(), "/a".to_string())]
+        );
+        assert!(response.body().is_empty());
+    }
+}
+
+#[test]
+fn redirect_locations_are_percent_encoded() {
+    let redirect = Redirect::to("https://x.test/a b/ü?q=1&r=[2]#top");
+    assert_eq!(redirect.location(), "https://x.test/a b/ü?q=1&r=[2]#top");
+    let response = Response::from(redirect);
+    assert_eq!(
+        header_pairs(&response),
+        [(
+            "location".to_string(),
+            "https://x.test/a%20b/%C3%BC?q=1&r=[2]#top".to_string()
+        )]
+    );
+}
+
+#[test]
+fn cookies_follow_fastapi_defaults() {
+    let response = Response::json(&1)
+        .cookie("theme", "dark")
+        .set_cookie(
+            Cookie::new("session", "abc")
+                .max_age(3600)
+                .http_only(true)
+                .secure(true)
+                .same_site(SameSite::None)
+                .domain("x.test")
+                .path("/app"),
+        )
+        .delete_cookie("old");
+    let expected = [
+        ("content-type", "application/json"),
+        ("set-cookie", "theme=dark; Path=/; SameSite=lax"),
+        (
+            "set-cookie",
+            "session=abc; Domain=x.test; HttpOnly; Max-Age=3600; Path=/app; SameSite=none; Secure",
+        ),
+        ("set-cookie", "old=\"\"; Max-Age=0; Path=/; SameSite=lax"),
+    ]
+    .map(|(name, value)| (name.to_string(), value.to_string()));
+    assert_eq!(header_pairs(&response), expected);
+}
+
+#[test]
+fn cookie_values_are_quoted_when_needed() {
+    let bare = Cookie::new("a", "x").path(None).same_site(None);
+    assert_eq!(bare.header_value().unwrap(), "a=x");
+    let quoted = Cookie::new("a", "x y;\"z\"\\,é").path(None).same_site(None);
+    assert_eq!(
+        quoted.header_value().unwrap(),
+        r#"a="x y\073\"z\"\\\054\303\251""#
+    );
+    assert_eq!(quoted.name(), "a");
+    assert_eq!(quoted.value(), "x y;\"z\"\\,é");
+}
+
+#[test]
+fn invalid_cookies_are_a_server_error() {
+    assert_eq!(
+        Cookie::new("a b", "x").header_value(),
+        Err("invalid cookie name `a b`".to_string())
+    );
+    assert_eq!(
+        Cookie::new("a", "x").path("/; Secure").header_value(),
+        Err("invalid cookie path `/; Secure`".to_string())
+    );
+    let response = Response::text("x").cookie("", "x");
+    assert_eq!(response.status_code(), 500);
+    assert_eq!(response.body(), br#"{"detail":"invalid cookie name ``"}"#);
+}
+
+#[test]
+fn http_errors_keep_their_headers() {
+    let response = HttpError::new(401, "not signed in")
+        .header("WWW-Authenticate", "Bearer")
+        .into_response();
+    assert_eq!(response.status_code(), 401);
+    let expected = [
+        ("content-type", "application/json"),
+        ("www-authenticate", "Bearer"),
+    ]
+    .map(|(name, value)| (name.to_string(), value.to_string()));
+    assert_eq!(header_pairs(&response), expected);
+    assert_eq!(response.body(), br#"{"detail":"not signed in"}"#);
 }

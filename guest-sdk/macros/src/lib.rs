@@ -3,6 +3,7 @@
 
 use proc_macro::TokenStream;
 
+mod choice;
 mod docs;
 mod model;
 mod options;
@@ -20,6 +21,15 @@ pub fn webhook(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_derive(Model, attributes(field))]
 pub fn model(item: TokenStream) -> TokenStream {
     model::expand(item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Makes a fieldless enum a string parameter and return type; see
+/// `fnhost_sdk::Choice`.
+#[proc_macro_derive(Choice, attributes(choice))]
+pub fn choice(item: TokenStream) -> TokenStream {
+    choice::expand(item.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

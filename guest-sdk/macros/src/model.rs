@@ -55,6 +55,8 @@ pub(crate) fn expand(item: TokenStream) -> syn::Result<TokenStream> {
             }
         }
 
+        impl ::fnhost_sdk::__private::Data for #ident {}
+
         impl ::fnhost_sdk::__private::serde::Serialize for #ident {
             fn serialize<S: ::fnhost_sdk::__private::serde::Serializer>(
                 &self,
@@ -87,7 +89,8 @@ fn named_fields(input: &DeriveInput) -> syn::Result<&Punctuated<Field, Token![,]
             }
         },
         Data::Enum(data) => {
-            let message = "`Model` derives only for structs with named fields, not enums";
+            let message = "`Model` derives only for structs with named fields; \
+                 for an enum of string values derive `Choice`";
             return Err(Error::new(data.enum_token.span, message));
         }
         Data::Union(data) => {

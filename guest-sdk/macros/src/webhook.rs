@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Error, FnArg, Ident, ItemFn, LitStr, Pat, ReturnType, Signature, Token, Type};
 
 use crate::docs;
-use crate::options::ValueOptions;
+use crate::options::{Source, ValueOptions};
 
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -57,6 +57,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> syn::Result<TokenS
         None => format!("/{name}"),
     };
     let path_params = path_params(&path, options.path.as_ref(), &func.sig.ident, &params)?;
+    check_sources(&params, &path_params)?;
     let methods = options.methods.unwrap_or_else(|| vec!["GET".into()]);
     let route = Route {
         name,
@@ -79,12 +80,14 @@ fn register(func: &ItemFn, route: &Route, params: &[Param]) -> TokenStream {
         let (name, ty) = (&param.name, &param.ty);
         let in_path = route.path_params.contains(name).then(|| quote!(.in_path()));
         let calls = param.options.schema_calls();
-        quote!(::fnhost_sdk::__private::Prop::of::<#ty>(#name) #in_path #calls)
+        quote!(<#ty as ::fnhost_sdk::__private::Input>::prop(#name)
+            .map(|__fnhost_prop| __fnhost_prop #in_path #calls))
     });
-    let fields = quote!(__fnhost_args);
+    let checks = params.iter().map(type_check);
+    let args = quote!(__fnhost_args);
     let takes = params
         .iter()
-        .map(|param| param.options.take(&fields, &param.name, &param.ty));
+        .map(|param| param.options.take_input(&args, &param.name, &param.ty));
     let ident = &func.sig.ident;
     // Errors about an unsupported return type point at the type.
     let output_span = match &func.sig.output {
@@ -105,14 +108,19 @@ fn register(func: &ItemFn, route: &Route, params: &[Param]) -> TokenStream {
         #[doc(hidden)]
         const _: () = {
             fn __fnhost_params() -> ::std::vec::Vec<::fnhost_sdk::__private::Prop> {
-                ::std::vec![#(#props),*]
+                #(#checks)*
+                let props: ::std::vec::Vec<
+                    ::core::option::Option<::fnhost_sdk::__private::Prop>,
+                > = ::std::vec![#(#props),*];
+                props.into_iter().flatten().collect()
             }
 
             fn __fnhost_call(
                 args: ::fnhost_sdk::__private::serde_json::Value,
+                request: ::fnhost_sdk::Request,
             ) -> ::core::result::Result<::fnhost_sdk::Response, ::std::string::String> {
                 #[allow(unused_mut)]
-                let mut #fields = ::fnhost_sdk::__private::Fields::new(args, "argument")?;
+                let mut #args = ::fnhost_sdk::__private::Args::new(args, request)?;
                 let __fnhost_output = #ident(#(#takes),*);
                 #[allow(unused_imports)]
                 use ::fnhost_sdk::__private::{ViaError as _, ViaIntoResponse as _, ViaSerialize as _};
@@ -267,6 +275,49 @@ fn take_params(sig: &mut Signature) -> syn::Result<Vec<Param>> {
         });
     }
     Ok(params)
+}
+
+/// Checks at compile time that the type fits the source the options ask for;
+/// the error points at the type.
+fn type_check(param: &Param) -> TokenStream {
+    let ty = &param.ty;
+    let check = match param.options.source {
+        Some((Source::Header | Source::Cookie | Source::Query, _)) => quote!(require_simple),
+        Some((Source::Body, _)) => quote!(require_data),
+        Some((Source::Form, _)) => quote!(require_form),
+        None if param.options.shapes_schema() => quote!(require_arg),
+        None => return TokenStream::new(),
+    };
+    quote_spanned! {ty.span()=> ::fnhost_sdk::__private::#check::<#ty>();}
+}
+
+/// Rejects a source or alias on a path parameter, whose name and source the
+/// route fixes, and an alias on a body member.
+fn check_sources(params: &[Param], path_params: &[String]) -> syn::Result<()> {
+    for param in params {
+        let options = &param.options;
+        let name = &param.name;
+        if path_params.contains(name) {
+            if let Some((source, span)) = options.source {
+                let message = format!(
+                    "`{name}` is a path parameter, so it cannot be read from `{}`",
+                    source.name()
+                );
+                return Err(Error::new(span, message));
+            }
+            if let Some(alias) = &options.alias {
+                let message =
+                    format!("`{name}` is a path parameter; its `{{{name}}}` segment names it");
+                return Err(Error::new(alias.span(), message));
+            }
+        }
+        if let (Some((Source::Body, _)), Some(alias)) = (options.source, &options.alias) {
+            let message =
+                "`alias` applies to query, header, cookie and form parameters, not `body`";
+            return Err(Error::new(alias.span(), message));
+        }
+    }
+    Ok(())
 }
 
 fn param_name(ident: &Ident) -> String {
