@@ -45,6 +45,9 @@ pub struct LoadReport {
     pub compile: CompileOutcome,
     /// Time spent compiling or loading the precompiled component.
     pub compile_time: std::time::Duration,
+    /// Time from the component being ready to the app serving: linking, the call to
+    /// `describe` for function apps, and the swap in the registry.
+    pub swap_time: std::time::Duration,
 }
 
 /// Runs apps: one wasmtime engine, a registry of apps by name, and the HTTP server.
@@ -124,10 +127,12 @@ impl Host {
                 .context("compile task failed")??;
         let compile_time = started.elapsed();
 
+        let ready = std::time::Instant::now();
         let app = self.instantiate_app(name, &component).await?;
         self.shared.apps.write().unwrap_or_else(PoisonError::into_inner).insert(name.to_owned(), Arc::new(app));
+        let swap_time = ready.elapsed();
         tracing::info!(app = name, ?compile, compile_ms = compile_time.as_millis() as u64, "app loaded");
-        Ok(LoadReport { name: name.to_owned(), compile, compile_time })
+        Ok(LoadReport { name: name.to_owned(), compile, compile_time, swap_time })
     }
 
     async fn instantiate_app(&self, name: &str, component: &Component) -> anyhow::Result<App> {
