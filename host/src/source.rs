@@ -89,9 +89,12 @@ async fn build_crate(dir: &Path) -> anyhow::Result<Built> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    let output = command.output().await.context("failed to run cargo")?;
+    // `output()` would capture stderr as well; spawning keeps the compiler's messages
+    // on this process's stderr, where the developer sees them.
+    let child = command.spawn().context("failed to run cargo")?;
+    let output = child.wait_with_output().await.context("failed to run cargo")?;
     if !output.status.success() {
-        anyhow::bail!("failed to build crate `{}` (cargo exited with {})", dir.display(), output.status);
+        anyhow::bail!("failed to build crate `{}`: see the compiler's messages above", dir.display());
     }
 
     let stdout = String::from_utf8_lossy(&output.stdout);

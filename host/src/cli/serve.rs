@@ -3,12 +3,14 @@
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
 use crate::config::{self, HostConfig};
 use crate::host::App;
+use crate::reload::{AppWatcher, ReloadEvent};
 use crate::source::Source;
 use crate::Host;
 
@@ -62,6 +64,10 @@ pub(super) struct ServeArgs {
     #[arg(long)]
     no_cache: bool,
 
+    /// Serve without watching the apps' files for changes.
+    #[arg(long)]
+    no_watch: bool,
+
     /// Let guests send HTTP requests to HOST (any port) or HOST:PORT; repeat for
     /// several. Every other outbound request is denied.
     #[arg(long, value_name = "HOST[:PORT]")]
@@ -106,10 +112,12 @@ pub(super) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let sources = args.paths.iter().map(|path| Source::from_path(path)).collect::<anyhow::Result<Vec<_>>>()?;
 
     let host = Host::new(args.host_config())?;
+    let mut names = Vec::with_capacity(sources.len());
     for source in &sources {
         let built = source.build().await?;
         let name = args.name.clone().unwrap_or(built.default_name);
         host.load_file(&name, &built.wasm).await?;
+        names.push(name);
     }
 
     let listener = tokio::net::TcpListener::bind(args.addr)
@@ -117,7 +125,16 @@ pub(super) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("failed to listen on `{}`", args.addr))?;
     let (addr, server) = host.serve_until(listener, shutdown_signal())?;
     print_endpoints(&host, addr)?;
+
+    let mut watchers = Vec::new();
+    if !args.no_watch {
+        let report: Arc<dyn Fn(ReloadEvent) + Send + Sync> = Arc::new(|event| println!("{event}"));
+        for (name, source) in names.into_iter().zip(sources) {
+            watchers.push(AppWatcher::start(host.clone(), name, source, Arc::clone(&report)).await?);
+        }
+    }
     server.await.context("server task panicked")??;
+    drop(watchers);
     tracing::info!("stopped");
     Ok(())
 }

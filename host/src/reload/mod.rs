@@ -139,6 +139,11 @@ async fn reload_loop(
         if let Source::Wasm(path) = &source {
             wait_until_written(path).await;
         }
+        // Editors save through temporary files that are gone by now; name only the
+        // files that still exist, unless the change removed every one of them.
+        if changed.iter().any(|path| path.exists()) {
+            changed.retain(|path| path.exists());
+        }
         let event = match reload(&host, &name, &source).await {
             Ok((build, compile, swap, routes)) => {
                 ReloadEvent::Reloaded { app: name.clone(), changed: changed.into_iter().collect(), build, compile, swap, routes }
