@@ -448,3 +448,75 @@ async fn bad_input_never_breaks_the_host() {
     assert_eq!(status, 200);
     host.stop().await;
 }
+
+#[tokio::test]
+async fn malformed_json_bodies_get_422() {
+    let host = start().await;
+    let deep = format!("{}1{}", r#"{"a":"#.repeat(200), "}".repeat(200));
+    let cases: [(&str, Vec<u8>); 5] = [
+        ("duplicate key `x`", br#"{"x": 1, "x": 2}"#.to_vec()),
+        ("recursion limit exceeded", deep.into_bytes()),
+        ("invalid unicode code point", b"{\"x\": \"\xff\"}".to_vec()),
+        ("number out of range", br#"{"x": 1e400}"#.to_vec()),
+        ("trailing characters", br#"{"x": 1} 2"#.to_vec()),
+    ];
+
+    for (error, body) in cases {
+        let response = host
+            .client
+            .post(host.url("/types/any"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{error}");
+        let detail: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(detail["detail"][0]["type"], "json_invalid", "{error}");
+        let message = detail["detail"][0]["ctx"]["error"].as_str().unwrap();
+        assert!(message.contains(error), "{message}");
+    }
+    host.stop().await;
+}
+
+#[tokio::test]
+async fn integer_past_64_bits_is_422() {
+    let host = start().await;
+
+    let (status, body) = host.post_json("/hello/square_body", &json!({"x": 18446744073709551616u128 as f64})).await;
+
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["type"], "less_than_equal");
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "x"]));
+    host.stop().await;
+}
+
+#[tokio::test]
+async fn empty_json_body_is_missing() {
+    let host = start().await;
+
+    let response = host
+        .client
+        .post(host.url("/types/order"))
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["detail"][0]["type"], "missing");
+    assert_eq!(body["detail"][0]["loc"], json!(["body"]));
+    host.stop().await;
+}
+
+#[tokio::test]
+async fn invalid_utf8_in_query_is_replaced() {
+    let host = start().await;
+
+    let (status, body) = host.get_json("/types/scalars?n=1&small=2&ratio=1&flag=0&name=%ff").await;
+
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "\u{fffd}");
+    host.stop().await;
+}
