@@ -94,32 +94,29 @@ fn read_body_param(
     if endpoint.body_params == 1 && !param.embed {
         return validator.property(property, value, &Value::Null, loc);
     }
-    // Several body parameters: each is the body's member of the same name.
-    match value {
-        None => {
-            loc.push(Value::String(property.name.clone()));
-            let result = validator.absent(&property.schema, property.required, loc, &Value::Null);
-            loc.pop();
-            result
-        }
-        Some(whole @ Value::Object(object)) => {
-            loc.push(Value::String(property.name.clone()));
-            let result = validator.property(property, object.get(&property.name), whole, loc);
-            loc.pop();
-            result
-        }
-        Some(other) => {
-            validator.fail("dict_type", loc, "Input should be a valid dictionary", other.clone());
-            None
-        }
-    }
+    // Several body parameters, or one marked `embed`: each is the body's member of
+    // the same name. A body that is no object has no members, so each is missing.
+    let (member, parent) = match value {
+        Some(whole @ Value::Object(object)) => (object.get(&property.name), whole),
+        Some(other) => (None, other),
+        None => (None, &Value::Null),
+    };
+    loc.push(Value::String(property.name.clone()));
+    let result = validator.property(property, member, parent, loc);
+    loc.pop();
+    result
 }
 
 fn read_form_param(validator: &mut Validator, param: &ParamSpec, body: &BodyData, loc: &mut Vec<Value>) -> Option<Value> {
-    let fields: &[(String, String)] = match body {
-        BodyData::Form(form) => &form.fields,
-        _ => &[],
+    // An empty form field counts as absent, as browsers send untouched inputs and as
+    // FastAPI reads them.
+    let fields: Vec<(&str, &str)> = match body {
+        BodyData::Form(form) => {
+            form.fields.iter().filter(|(_, value)| !value.is_empty()).map(|(key, value)| (key.as_str(), value.as_str())).collect()
+        }
+        _ => Vec::new(),
     };
+    let fields = fields.as_slice();
     let Some(properties) = param.property.schema.object_properties() else {
         let texts = values_of(fields, &param.wire_name);
         return read_texts(validator, &param.property, &param.wire_name, &texts, loc);
@@ -147,8 +144,16 @@ fn read_file_param(validator: &mut Validator, param: &ParamSpec, body: &BodyData
         }
         _ => Vec::new(),
     };
+    let text = match body {
+        BodyData::Form(form) => form.fields.iter().find(|(name, _)| *name == param.wire_name).map(|(_, text)| text),
+        _ => None,
+    };
     loc.push(Value::String(param.wire_name.clone()));
-    let value = if files.is_empty() {
+    let value = if let (true, Some(text)) = (files.is_empty(), text) {
+        let msg = "Value error, Expected UploadFile, received: <class 'str'>";
+        validator.fail("value_error", loc, msg, Value::String(text.clone()));
+        None
+    } else if files.is_empty() {
         validator.absent(&param.property.schema, param.property.required, loc, &Value::Null)
     } else if param.property.schema.as_array().is_some() {
         Some(Value::Array(files.into_iter().cloned().collect()))
@@ -170,6 +175,11 @@ fn cookies(headers: &HeaderMap) -> Vec<(&str, &str)> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.split_once('='))
-        .map(|(key, value)| (key.trim(), value.trim()))
+        .map(|(key, value)| {
+            let value = value.trim();
+            // A quoted value stands for the text inside the quotes (RFC 6265).
+            let value = value.strip_prefix('"').and_then(|inner| inner.strip_suffix('"')).unwrap_or(value);
+            (key.trim(), value)
+        })
         .collect()
 }

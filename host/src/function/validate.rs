@@ -79,7 +79,27 @@ impl Validator {
     /// Validates `input` against `schema`, returning the coerced value, or `None`
     /// after recording why it failed.
     pub fn validate(&mut self, schema: &Schema, input: Input<'_>, loc: &mut Vec<Value>) -> Option<Value> {
-        let value = match &schema.kind {
+        if let Some(allowed) = &schema.allowed {
+            return self.choice(schema, allowed, input, loc);
+        }
+        self.validate_kind(schema, input, loc)
+    }
+
+    /// Validates a value that must be one of `allowed`: any other value, of any type,
+    /// is an `enum` error, as pydantic reports it.
+    fn choice(&mut self, schema: &Schema, allowed: &[Value], input: Input<'_>, loc: &mut Vec<Value>) -> Option<Value> {
+        let mut trial = Validator::default();
+        if let Some(value) = trial.validate_kind(schema, input, loc).filter(|value| allowed.contains(value)) {
+            return Some(value);
+        }
+        let expected = describe_choices(allowed);
+        let ctx = Some(json!({ "expected": expected }));
+        self.fail_with("enum", loc, format!("Input should be {expected}"), input.to_value(), ctx);
+        None
+    }
+
+    fn validate_kind(&mut self, schema: &Schema, input: Input<'_>, loc: &mut Vec<Value>) -> Option<Value> {
+        match &schema.kind {
             Kind::Any => Some(input.to_value()),
             Kind::Null => self.null(input, loc),
             Kind::Boolean => self.boolean(input, loc),
@@ -91,20 +111,6 @@ impl Validator {
             }
             Kind::Object { title, properties } => self.object(title.is_some(), properties, input, loc),
             Kind::AnyOf(options) => self.any_of(options, input, loc),
-        }?;
-        match &schema.allowed {
-            Some(allowed) if !allowed.contains(&value) => {
-                let expected = describe_choices(allowed);
-                self.fail_with(
-                    "enum",
-                    loc,
-                    format!("Input should be {expected}"),
-                    input.to_value(),
-                    Some(json!({ "expected": expected })),
-                );
-                None
-            }
-            _ => Some(value),
         }
     }
 
@@ -133,9 +139,9 @@ impl Validator {
             Input::Text(text) => parse_bool(text).ok_or("bool_parsing"),
             Input::Json(Value::Bool(value)) => Ok(*value),
             Input::Json(Value::String(text)) => parse_bool(text).ok_or("bool_parsing"),
-            Input::Json(Value::Number(number)) => match number.as_i64() {
-                Some(0) => Ok(false),
-                Some(1) => Ok(true),
+            Input::Json(Value::Number(number)) => match number.as_f64() {
+                Some(0.0) => Ok(false),
+                Some(1.0) => Ok(true),
                 _ => Err("bool_parsing"),
             },
             Input::Json(_) => Err("bool_type"),
@@ -195,9 +201,8 @@ impl Validator {
 
     fn number(&mut self, input: Input<'_>, minimum: Option<f64>, maximum: Option<f64>, loc: &[Value]) -> Option<Value> {
         let parse_text = |text: &str| {
-            text.trim()
-                .parse::<f64>()
-                .map_err(|_| ("float_parsing", "Input should be a valid number, unable to parse string as a number"))
+            let failure = ("float_parsing", "Input should be a valid number, unable to parse string as a number");
+            strip_digit_separators(text.trim()).ok_or(failure)?.parse::<f64>().map_err(|_| failure)
         };
         let parsed = match input {
             Input::Text(text) => parse_text(text),
@@ -435,19 +440,32 @@ const INT_FROM_FLOAT: ParseFailure =
     ("int_from_float", "Input should be a valid integer, got a number with a fractional part");
 
 fn parse_integer(text: &str) -> Result<i128, ParseFailure> {
-    let text = text.trim();
+    let text = strip_digit_separators(text.trim()).ok_or(INT_PARSING)?;
     // pydantic reads "4.0" and "4.00" as 4.
     let whole = match text.split_once('.') {
         Some((whole, fraction)) if !whole.is_empty() && fraction.bytes().all(|byte| byte == b'0') => whole,
-        _ => text,
+        _ => &text,
     };
     let digits = whole.strip_prefix(['+', '-']).unwrap_or(whole);
     if digits.is_empty() || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
         return Err(INT_PARSING);
     }
-    whole.parse::<i128>().map_err(|_| {
-        ("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
-    })
+    // Past i128 the value saturates, so the declared range reports it as too large or
+    // too small, as pydantic does for Python's unbounded integers.
+    Ok(whole.parse::<i128>().unwrap_or(if whole.starts_with('-') { i128::MIN } else { i128::MAX }))
+}
+
+/// Removes `_` between digits, as Python's `int()` and `float()` accept `1_000`;
+/// returns `None` for an underscore anywhere else.
+fn strip_digit_separators(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !text.contains('_') {
+        return Some(std::borrow::Cow::Borrowed(text));
+    }
+    let bytes = text.as_bytes();
+    let between_digits = bytes.iter().enumerate().filter(|(_, byte)| **byte == b'_').all(|(index, _)| {
+        index > 0 && bytes[index - 1].is_ascii_digit() && bytes.get(index + 1).is_some_and(u8::is_ascii_digit)
+    });
+    between_digits.then(|| std::borrow::Cow::Owned(text.replace('_', "")))
 }
 
 fn integer_from_number(number: &Number) -> Result<i128, ParseFailure> {
@@ -527,6 +545,27 @@ mod tests {
     fn integer_past_u64_is_rejected() {
         let errors = check(json!({"type": "integer"}), Input::Text("18446744073709551616")).unwrap_err();
         assert_eq!(errors[0].kind, "int_parsing_size");
+    }
+
+    #[test]
+    fn integer_past_i128_hits_declared_range() {
+        let schema = json!({"type": "integer", "minimum": 0, "maximum": 255});
+        let errors = check(schema, Input::Text(&"9".repeat(50))).unwrap_err();
+        assert_eq!(errors[0].kind, "less_than_equal");
+    }
+
+    #[test]
+    fn underscores_between_digits() {
+        assert_eq!(check(json!({"type": "integer"}), Input::Text("1_000")), Ok(json!(1000)));
+        assert_eq!(check(json!({"type": "number"}), Input::Text("1_0.5")), Ok(json!(10.5)));
+        assert_eq!(check(json!({"type": "integer"}), Input::Text("_1")).unwrap_err()[0].kind, "int_parsing");
+        assert_eq!(check(json!({"type": "integer"}), Input::Text("1__0")).unwrap_err()[0].kind, "int_parsing");
+    }
+
+    #[test]
+    fn enum_rejects_other_types() {
+        let errors = check(json!({"type": "string", "enum": ["a"]}), Input::Json(&json!(1))).unwrap_err();
+        assert_eq!(errors[0].kind, "enum");
     }
 
     #[test]

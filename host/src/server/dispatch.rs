@@ -119,7 +119,12 @@ async fn call_function(
         }
     }
     let matched = match function {
-        None => app.route(request.method(), path)?,
+        None => match app.route(request.method(), path) {
+            Err(HttpError::NotFound(_)) if has_route_without_slash(app, request.method(), path) => {
+                return Ok((redirect_without_slash(&request), None));
+            }
+            other => other?,
+        },
         Some(function) => {
             let Some(endpoint) = app.endpoint(function) else {
                 return Err(HttpError::NotFound(format!("app `{}` has no function `{function}`", app.name)));
@@ -149,6 +154,25 @@ async fn call_function(
     let (response_parts, body) = outcome.response.into_parts();
     let body = if parts.method == Method::HEAD { Body::empty() } else { Body::from(body) };
     Ok((Response::from_parts(response_parts, body), Some(outcome.cold)))
+}
+
+fn has_route_without_slash(app: &FunctionApp, method: &Method, path: &str) -> bool {
+    path.len() > 1 && path.ends_with('/') && app.route(method, path.trim_end_matches('/')).is_ok()
+}
+
+/// Redirects `/app/route/` to `/app/route` with 307, which keeps the method and body,
+/// as Starlette does for a route declared without the slash.
+fn redirect_without_slash(request: &Request<Body>) -> Response {
+    let path = request.uri().path().trim_end_matches('/');
+    let location = match request.uri().query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    };
+    let mut response = http::StatusCode::TEMPORARY_REDIRECT.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 /// The interactive docs page; it loads `openapi.json` from beside itself.
