@@ -16,6 +16,8 @@ pub const DEFAULT_MAX_QUEUED: usize = 1_000;
 pub const DEFAULT_MAX_BODY_SIZE: usize = 10 * 1024 * 1024;
 /// Default linear memory limit of one instance: 256 MiB.
 pub const DEFAULT_MEMORY_LIMIT: usize = 256 * 1024 * 1024;
+/// Default time a client has to send a request's headers, or a function's body.
+pub const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default number of instances the pooling allocator has room for, across all apps.
 pub const DEFAULT_POOL_SIZE: u32 = 1_000;
 
@@ -32,6 +34,9 @@ pub struct HostConfig {
     pub max_queued: usize,
     /// Request body limit in bytes; a larger body gets 413.
     pub max_body_size: usize,
+    /// Time a client has to send a request's headers (and to start the next request
+    /// on a kept-alive connection) and a function's whole body; a slow body gets 408.
+    pub client_timeout: Duration,
     /// Linear memory limit of one instance in bytes.
     pub memory_limit: usize,
     /// Instances the pooling allocator has room for, across all apps.
@@ -53,6 +58,7 @@ impl Default for HostConfig {
             max_instances: DEFAULT_MAX_INSTANCES,
             max_queued: DEFAULT_MAX_QUEUED,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            client_timeout: DEFAULT_CLIENT_TIMEOUT,
             memory_limit: DEFAULT_MEMORY_LIMIT,
             pool_size: DEFAULT_POOL_SIZE,
             fresh_instance_per_request: false,

@@ -22,6 +22,9 @@ pub enum HttpError {
     /// The body could not be read.
     #[error("{0}")]
     BadRequest(String),
+    /// The client sent the body too slowly.
+    #[error("request body was not received within {0} seconds")]
+    RequestTimeout(f64),
     /// The body is larger than the limit.
     #[error("request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge {
@@ -52,6 +55,7 @@ impl HttpError {
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,
             HttpError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             HttpError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HttpError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -195,11 +195,10 @@ impl Host {
     ) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
         let local_addr = listener.local_addr().context("failed to read the listening address")?;
         let router = self.router();
+        let header_timeout = self.shared.config.client_timeout;
         let task = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service())
-                .with_graceful_shutdown(signal)
-                .await
-                .context("server failed")
+            crate::server::listen::serve(listener, router, header_timeout, signal).await;
+            Ok(())
         });
         Ok((local_addr, task))
     }

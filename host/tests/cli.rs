@@ -58,3 +58,21 @@ fn invalid_app_name_is_rejected() {
     assert!(stderr.contains("invalid app name `Bad--Name`"), "{stderr}");
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+#[test]
+fn negative_timeout_names_range() {
+    let (code, _, stderr) = fnhost(&["serve", "--timeout", "-1", "app.wasm"]);
+
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`-1` must be above 0 and at most 86400 seconds"), "{stderr}");
+}
+
+#[test]
+fn memory_limit_out_of_range() {
+    for value in ["1", "99999999"] {
+        let (code, _, stderr) = fnhost(&["serve", "--memory-limit", value, "app.wasm"]);
+
+        assert_eq!(code, 2, "{value}");
+        assert!(stderr.contains(&format!("`{value}` must be a whole number of MiB from 16 to 4096")), "{stderr}");
+    }
+}

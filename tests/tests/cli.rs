@@ -140,3 +140,28 @@ fn cargo_component_crate_serves() {
     let built = crate_dir.join("target/wasm32-wasip1/release/component_hello.wasm");
     assert!(built.is_file(), "cargo component built `{}`", built.display());
 }
+
+#[test]
+fn guest_lines_are_whole() {
+    let cache = tempfile::tempdir().unwrap();
+    let wasm = example_wasm("faults");
+    let process = serve(&[wasm.to_str().unwrap()], cache.path());
+
+    reqwest::blocking::get(format!("{}/faults/log", process.base)).unwrap();
+
+    let joined = process.wait_for_log(&["one line in three writes", "function=log"], Duration::from_secs(5));
+    let unfinished = process.wait_for_log(&["no newline at the end", "function=log"], Duration::from_secs(5));
+    assert!(joined.is_some(), "a line written in pieces is one log record");
+    assert!(unfinished.is_some(), "an unfinished line is logged at the end of the call");
+}
+
+#[test]
+fn same_app_name_twice_is_rejected() {
+    let wasm = example_wasm("hello");
+    let wasm = wasm.to_str().unwrap();
+
+    let result = HostProcess::spawn(&["serve", "--addr", "127.0.0.1:0", "--no-cache", wasm, wasm], START);
+
+    let error = result.err().expect("serve fails");
+    assert!(error.contains("two paths make an app named `hello`"), "{error}");
+}

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use fnhost_sdk::webhook;
+use fnhost_sdk::{Response, webhook};
 use serde_json::{Value, json};
 
 /// Calls served by this instance.
@@ -48,12 +48,28 @@ fn sleep(ms: u64) -> Value {
     json!({ "instance": instance_id() })
 }
 
-/// Writes a line to stdout and one to stderr.
+/// Writes a line to stdout and one to stderr, then a line in three writes and an
+/// unfinished line.
 #[webhook]
 fn log() -> &'static str {
     println!("hello from stdout");
     eprintln!("hello from stderr");
+    for part in ["one line ", "in three ", "writes\n"] {
+        let mut stdout = std::io::stdout();
+        std::io::Write::write_all(&mut stdout, part.as_bytes()).unwrap();
+        std::io::Write::flush(&mut stdout).unwrap();
+    }
+    // std buffers stdout by line, so the unfinished line reaches the host on flush.
+    print!("no newline at the end");
+    std::io::Write::flush(&mut std::io::stdout()).unwrap();
     "logged"
+}
+
+/// Returns `body` with the given status and one header, even ones that only the
+/// host may set, such as `content-length`.
+#[webhook]
+fn raw(status: u16, header: String, value: String) -> Response {
+    Response::text("x").status(status).header(&header, value)
 }
 
 /// Allocates 16 MiB blocks until memory runs out.

@@ -2,9 +2,13 @@
 
 use fnhost_sdk::{Html, Model, webhook};
 
+/// The largest `x` whose square fits in an `i64`.
+const MAX_ROOT: i64 = 3_037_000_499;
+
 /// A number to square.
 #[derive(Model)]
 struct Number {
+    #[field(ge = -MAX_ROOT, le = MAX_ROOT)]
     x: i64,
 }
 
@@ -22,7 +26,7 @@ struct Person {
 
 /// Squares the query parameter `x`.
 #[webhook]
-fn square(x: i64) -> Square {
+fn square(#[param(ge = -MAX_ROOT, le = MAX_ROOT)] x: i64) -> Square {
     Square { square: x * x }
 }
 

@@ -29,11 +29,11 @@ pub(super) struct ServeArgs {
     addr: SocketAddr,
 
     /// Wall-clock limit of one call, in seconds; a call past it gets 504.
-    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds, allow_negative_numbers = true)]
     timeout: f64,
 
     /// Time an idle instance is kept warm for reuse, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_KEEP_WARM.as_secs_f64(), value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_KEEP_WARM.as_secs_f64(), value_parser = positive_seconds, allow_negative_numbers = true)]
     keep_warm: f64,
 
     /// Instances one app may run at once.
@@ -48,8 +48,13 @@ pub(super) struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = config::DEFAULT_MAX_BODY_SIZE)]
     max_body_size: usize,
 
-    /// Linear memory limit of one instance, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = config::DEFAULT_MEMORY_LIMIT / (1024 * 1024), value_parser = at_least_one)]
+    /// Time a client has to send a request's headers or a function's body, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = config::DEFAULT_CLIENT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds, allow_negative_numbers = true)]
+    client_timeout: f64,
+
+    /// Linear memory limit of one instance, in MiB (16 to 4096: a wasm32 memory
+    /// cannot grow past 4 GiB, and a Rust guest needs more than 1 MiB to start).
+    #[arg(long, value_name = "MIB", default_value_t = config::DEFAULT_MEMORY_LIMIT / (1024 * 1024), value_parser = memory_mib)]
     memory_limit: usize,
 
     /// Give each request a fresh instance instead of reusing warm ones.
@@ -81,6 +86,13 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
+fn memory_mib(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(mib) if (16..=4096).contains(&mib) => Ok(mib),
+        _ => Err(format!("`{text}` must be a whole number of MiB from 16 to 4096")),
+    }
+}
+
 fn positive_seconds(text: &str) -> Result<f64, String> {
     let seconds: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0) {
@@ -97,6 +109,7 @@ impl ServeArgs {
             max_instances: self.max_instances,
             max_queued: self.max_queued,
             max_body_size: self.max_body_size,
+            client_timeout: Duration::from_secs_f64(self.client_timeout),
             memory_limit: self.memory_limit * 1024 * 1024,
             cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(config::default_cache_dir) },
             allowed_outbound: self.allow_outbound.clone(),
@@ -116,6 +129,9 @@ pub(super) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     for source in &sources {
         let built = source.build().await?;
         let name = args.name.clone().unwrap_or(built.default_name);
+        if names.contains(&name) {
+            anyhow::bail!("two paths make an app named `{name}`: serve each once, or rename one with `--name`");
+        }
         host.load_file(&name, &built.wasm).await?;
         names.push(name);
     }

@@ -213,7 +213,9 @@ impl FunctionApp {
         let instance = lease.instance();
         instance.store.data().set_labels(&endpoint.name, request.request_id);
         let call = instance.bindings.call_call(&mut instance.store, &endpoint.name, &args, &guest_request);
-        match tokio::time::timeout(self.timeout, call).await {
+        let result = tokio::time::timeout(self.timeout, call).await;
+        instance.store.data().flush_logs();
+        match result {
             Ok(Ok(response)) => {
                 lease.release();
                 let response = convert_response(response).map_err(|detail| {
@@ -269,14 +271,38 @@ impl FunctionApp {
     }
 }
 
+/// Headers that describe the connection or the body's framing. The host sets them
+/// itself; a guest's own value would desynchronise the connection.
+const HOST_OWNED_HEADERS: [HeaderName; 6] = [
+    http::header::CONTENT_LENGTH,
+    http::header::TRANSFER_ENCODING,
+    http::header::CONNECTION,
+    http::header::UPGRADE,
+    http::header::TRAILER,
+    HeaderName::from_static("keep-alive"),
+];
+
 fn convert_response(response: bindings::Response) -> Result<http::Response<Bytes>, String> {
-    let status = StatusCode::from_u16(response.status).map_err(|_| format!("invalid status `{}`", response.status))?;
-    let mut converted = http::Response::new(Bytes::from(response.body));
+    // 1xx answers are interim and cannot end a request.
+    let status = StatusCode::from_u16(response.status)
+        .ok()
+        .filter(|status| (200..=599).contains(&status.as_u16()))
+        .ok_or_else(|| format!("invalid status `{}`: use 200 to 599", response.status))?;
+    // These statuses have no body (RFC 9110, sections 15.3.5 and 15.4.5).
+    let body = if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
+        Bytes::new()
+    } else {
+        Bytes::from(response.body)
+    };
+    let mut converted = http::Response::new(body);
     *converted.status_mut() = status;
     let headers = converted.headers_mut();
     for (name, value) in response.headers {
         let header_name =
             HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
+        if HOST_OWNED_HEADERS.contains(&header_name) {
+            continue;
+        }
         let header_value = HeaderValue::from_bytes(&value)
             .map_err(|_| format!("invalid value of header `{name}`"))?;
         headers.append(header_name, header_value);

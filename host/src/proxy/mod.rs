@@ -111,7 +111,9 @@ impl HttpApp {
         let task = tokio::spawn(async move {
             let instance = lease.instance();
             let call = instance.bindings.wasi_http_incoming_handler().call_handle(&mut instance.store, incoming, outparam);
-            match tokio::time::timeout(timeout, call).await {
+            let result = tokio::time::timeout(timeout, call).await;
+            instance.store.data().flush_logs();
+            match result {
                 Ok(Ok(())) => {
                     lease.release();
                     Ok(())

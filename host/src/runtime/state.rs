@@ -32,6 +32,13 @@ pub struct GuestState {
     table: ResourceTable,
     limits: StoreLimits,
     labels: Arc<Mutex<CallLabels>>,
+    logs: [GuestLog; 2],
+}
+
+impl Drop for GuestState {
+    fn drop(&mut self) {
+        self.flush_logs();
+    }
 }
 
 impl GuestState {
@@ -42,10 +49,11 @@ impl GuestState {
             app: Arc::clone(app),
             ..CallLabels::default()
         }));
+        let (stdout, stderr) = (GuestLog::new(&labels, "stdout"), GuestLog::new(&labels, "stderr"));
         let mut builder = WasiCtx::builder();
         builder
-            .stdout(GuestLog { labels: Arc::clone(&labels), stream: "stdout" })
-            .stderr(GuestLog { labels: Arc::clone(&labels), stream: "stderr" })
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
             .envs(env);
         Self {
             wasi: builder.build(),
@@ -54,6 +62,14 @@ impl GuestState {
             table: ResourceTable::new(),
             limits: StoreLimitsBuilder::new().memory_size(memory_limit).instances(64).build(),
             labels,
+            logs: [stdout, stderr],
+        }
+    }
+
+    /// Logs the unfinished last line of stdout and stderr, at the end of a call.
+    pub fn flush_logs(&self) {
+        for log in &self.logs {
+            log.flush();
         }
     }
 
@@ -135,11 +151,54 @@ impl WasiHttpHooks for OutboundPolicy {
 /// cannot make the host buffer without bound.
 const MAX_LINE: usize = 16 * 1024;
 
-/// A guest's stdout or stderr, written line by line to the host's log.
+/// A guest's stdout or stderr, written line by line to the host's log. The partial
+/// line is kept here, not in a stream: a guest may open a new stream for every write.
 #[derive(Clone)]
 struct GuestLog {
     labels: Arc<Mutex<CallLabels>>,
     stream: &'static str,
+    pending: Arc<Mutex<Vec<u8>>>,
+}
+
+impl GuestLog {
+    fn new(labels: &Arc<Mutex<CallLabels>>, stream: &'static str) -> Self {
+        Self { labels: Arc::clone(labels), stream, pending: Arc::default() }
+    }
+
+    fn append(&self, bytes: &[u8]) {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        for chunk in bytes.split_inclusive(|byte| *byte == b'\n') {
+            let room = MAX_LINE.saturating_sub(pending.len());
+            pending.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if chunk.ends_with(b"\n") {
+                self.emit(&pending);
+                pending.clear();
+            }
+        }
+    }
+
+    /// Logs what is left of an unfinished line.
+    fn flush(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if !pending.is_empty() {
+            self.emit(&pending);
+            pending.clear();
+        }
+    }
+
+    fn emit(&self, line: &[u8]) {
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_end_matches(['\n', '\r']);
+        let labels = self.labels.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        tracing::info!(
+            target: "fnhost::guest",
+            app = %labels.app,
+            function = %labels.function,
+            request_id = %labels.request_id,
+            stream = self.stream,
+            "{line}"
+        );
+    }
 }
 
 impl IsTerminal for GuestLog {
@@ -150,7 +209,7 @@ impl IsTerminal for GuestLog {
 
 impl StdoutStream for GuestLog {
     fn p2_stream(&self) -> Box<dyn OutputStream> {
-        Box::new(GuestLogWriter { log: self.clone(), pending: Vec::new() })
+        Box::new(self.clone())
     }
 
     fn async_stream(&self) -> Box<dyn tokio::io::AsyncWrite + Send + Sync> {
@@ -158,44 +217,13 @@ impl StdoutStream for GuestLog {
     }
 }
 
-struct GuestLogWriter {
-    log: GuestLog,
-    pending: Vec<u8>,
-}
-
-impl GuestLogWriter {
-    fn emit(&mut self) {
-        let line = String::from_utf8_lossy(&self.pending);
-        let line = line.trim_end_matches(['\n', '\r']);
-        let labels = self.log.labels.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        tracing::info!(
-            target: "fnhost::guest",
-            app = %labels.app,
-            function = %labels.function,
-            request_id = %labels.request_id,
-            stream = self.log.stream,
-            "{line}"
-        );
-        self.pending.clear();
-    }
-}
-
-impl OutputStream for GuestLogWriter {
+impl OutputStream for GuestLog {
     fn write(&mut self, bytes: Bytes) -> StreamResult<()> {
-        for chunk in bytes.split_inclusive(|byte| *byte == b'\n') {
-            let room = MAX_LINE.saturating_sub(self.pending.len());
-            self.pending.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if chunk.ends_with(b"\n") {
-                self.emit();
-            }
-        }
+        self.append(&bytes);
         Ok(())
     }
 
     fn flush(&mut self) -> StreamResult<()> {
-        if !self.pending.is_empty() {
-            self.emit();
-        }
         Ok(())
     }
 
@@ -205,12 +233,6 @@ impl OutputStream for GuestLogWriter {
 }
 
 #[wasmtime_wasi::async_trait]
-impl Pollable for GuestLogWriter {
+impl Pollable for GuestLog {
     async fn ready(&mut self) {}
-}
-
-impl Drop for GuestLogWriter {
-    fn drop(&mut self) {
-        let _ = self.flush();
-    }
 }

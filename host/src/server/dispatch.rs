@@ -141,7 +141,10 @@ async fn call_function(
     tracing::Span::current().record("function", &*matched.endpoint.name);
 
     let (parts, body) = request.into_parts();
-    let body = read_body(body, &parts.headers, host.shared.config.max_body_size).await?;
+    let (limit, timeout) = (host.shared.config.max_body_size, host.shared.config.client_timeout);
+    let body = tokio::time::timeout(timeout, read_body(body, &parts.headers, limit))
+        .await
+        .map_err(|_| HttpError::RequestTimeout(timeout.as_secs_f64()))??;
     let call = CallRequest {
         method: &parts.method,
         path,
@@ -151,8 +154,14 @@ async fn call_function(
         request_id,
     };
     let outcome = app.call(&matched, call).await?;
-    let (response_parts, body) = outcome.response.into_parts();
-    let body = if parts.method == Method::HEAD { Body::empty() } else { Body::from(body) };
+    let (mut response_parts, body) = outcome.response.into_parts();
+    let body = if parts.method == Method::HEAD {
+        // A HEAD answer carries the length the GET answer would have.
+        response_parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
     Ok((Response::from_parts(response_parts, body), Some(outcome.cold)))
 }
 

@@ -2,6 +2,7 @@
 
 mod dispatch;
 mod index;
+pub(crate) mod listen;
 
 use axum::Router;
 
