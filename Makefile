@@ -5,7 +5,7 @@ CARGO ?= cargo
 ADDR ?= 127.0.0.1:8080
 FNHOST := target/release/fnhost
 
-.PHONY: setup build examples serve test clean
+.PHONY: setup build examples serve test bench bench-smoke bench-tools clean
 
 ## Install the wasm32-wasip2 target when it is missing.
 setup:
@@ -24,11 +24,27 @@ examples: setup
 
 ## Serve the example apps on $(ADDR).
 serve: build examples
-	$(FNHOST) serve --addr $(ADDR) examples/hello examples/types
+	$(FNHOST) serve --addr $(ADDR) examples/hello examples/types examples/forms examples/models examples/responses
 
-## Run every test: unit tests, macro tests and the end-to-end suite.
-test: build examples
+## Run every test: unit tests, macro tests, the end-to-end suite and a smoke run of
+## the benchmarks (which needs wrk).
+test: build examples bench-tools
 	$(CARGO) test --release --workspace
+
+## Install wrk, the benchmarks' load generator, when missing.
+bench-tools:
+	bash bench/setup.sh
+
+## Run the benchmark suite against raw axum and `wasmtime serve` 48 (installed
+## when missing, which takes many minutes) and write BENCHMARKS.md.
+bench: build examples
+	bash bench/setup.sh --peer
+	target/release/fnhost-bench --out BENCHMARKS.md
+
+## Run every benchmark for about a second, judging no target and skipping
+## `wasmtime serve` when it is missing.
+bench-smoke: build examples bench-tools
+	target/release/fnhost-bench --smoke --out target/fnhost-bench-smoke.md
 
 clean:
 	$(CARGO) clean
