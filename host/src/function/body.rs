@@ -114,6 +114,7 @@ async fn read_multipart(content_type: &str, body: Bytes) -> Result<BodyData, Bod
 
 /// Parses JSON as `serde_json` does, but rejects an object with a repeated key:
 /// the two values would otherwise be merged silently, the last one winning.
+#[expect(clippy::result_large_err, reason = "called once per request; the error becomes the 422 body")]
 pub fn parse_json(body: &[u8]) -> Result<Value, ValidationError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = StrictValue.deserialize(&mut deserializer).and_then(|value| {

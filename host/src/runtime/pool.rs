@@ -97,10 +97,10 @@ impl<F: Instantiate> InstancePool<F> {
             Err(_) => self.wait_for_slot().await?,
         };
 
-        if !self.limits.fresh_instance_per_request {
-            if let Some(instance) = self.take_idle() {
-                return Ok(Lease { instance: Some(instance), pool: Arc::clone(self), _permit: permit, cold: false });
-            }
+        if !self.limits.fresh_instance_per_request
+            && let Some(instance) = self.take_idle()
+        {
+            return Ok(Lease { instance: Some(instance), pool: Arc::clone(self), _permit: permit, cold: false });
         }
         let instance = self.factory.instantiate().await.map_err(AcquireError::Instantiate)?;
         Ok(Lease { instance: Some(instance), pool: Arc::clone(self), _permit: permit, cold: true })

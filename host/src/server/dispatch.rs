@@ -113,10 +113,11 @@ async fn call_function(
     request: Request<Body>,
     request_id: &Arc<str>,
 ) -> Result<(Response, Option<bool>), HttpError> {
-    if function.is_none() && request.method() == Method::GET {
-        if let Some(page) = app_page(app, path) {
-            return Ok((page, None));
-        }
+    if function.is_none()
+        && request.method() == Method::GET
+        && let Some(page) = app_page(app, path)
+    {
+        return Ok((page, None));
     }
     let matched = match function {
         None => match app.route(request.method(), path) {
@@ -249,13 +250,14 @@ fn host_name(request: &Request<Body>) -> Option<String> {
 }
 
 fn target<'a>(host_name: Option<&'a str>, path: &'a str) -> Target<'a> {
-    if let Some(label) = host_name.and_then(|name| name.strip_suffix(".localhost")) {
-        if !label.is_empty() && !label.contains('.') {
-            return match label.split_once("--") {
-                Some((app, function)) => Target::App { app, function: Some(function), path },
-                None => Target::App { app: label, function: None, path },
-            };
-        }
+    if let Some(label) = host_name.and_then(|name| name.strip_suffix(".localhost"))
+        && !label.is_empty()
+        && !label.contains('.')
+    {
+        return match label.split_once("--") {
+            Some((app, function)) => Target::App { app, function: Some(function), path },
+            None => Target::App { app: label, function: None, path },
+        };
     }
     if path == "/" {
         return Target::Index;
