@@ -6,6 +6,7 @@ use http::{HeaderValue, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::function::validate::ValidationError;
+use crate::runtime::pool::AcquireError;
 
 /// An error answered to the client.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,22 @@ impl HttpError {
             HttpError::Invalid(errors) => json!(errors),
             HttpError::MethodNotAllowed { .. } => Value::from("Method Not Allowed"),
             other => Value::from(other.to_string()),
+        }
+    }
+}
+
+impl HttpError {
+    /// Describes why app `app` got no instance, and logs the cause.
+    pub fn from_acquire(app: &str, error: AcquireError) -> Self {
+        match error {
+            AcquireError::Overloaded { .. } => {
+                tracing::warn!(app, cause = %error, "request rejected");
+                HttpError::Overloaded(format!("app `{app}` is overloaded: {error}; retry later"))
+            }
+            AcquireError::Instantiate(cause) => {
+                tracing::error!(app, cause = %format!("{cause:#}"), "failed to create an instance");
+                HttpError::Overloaded(format!("app `{app}` could not start an instance; retry later"))
+            }
         }
     }
 }

@@ -11,7 +11,8 @@ use wasmtime::Engine;
 use wasmtime::component::{Component, Linker};
 
 use crate::config::HostConfig;
-use crate::function::{FunctionApp, InstanceSettings};
+use crate::function::FunctionApp;
+use crate::runtime::factory::InstanceSettings;
 use crate::proxy::{HttpApp, is_http_app};
 use crate::runtime::cache::{CompileOutcome, load_component};
 use crate::runtime::engine::{EpochTicker, create_engine};

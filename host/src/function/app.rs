@@ -1,5 +1,6 @@
 //! A loaded function app: its endpoints, routes and warm instance pool.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,52 +15,22 @@ use super::body::{self, BodyError};
 use super::bindings::{self, Function, FunctionPre};
 use super::endpoint::{EndpointSpec, parse_endpoints};
 use crate::error::HttpError;
-use crate::runtime::pool::{AcquireError, Instance, InstancePool, Instantiate, PoolLimits};
+use crate::runtime::factory::{ComponentFactory, InstanceSettings, Prepared};
+use crate::runtime::pool::{InstancePool, Instantiate as _};
 use crate::runtime::state::GuestState;
 
-/// Settings an app's instances are created with.
-#[derive(Clone, Debug)]
-pub struct InstanceSettings {
-    /// Linear memory limit of one instance in bytes.
-    pub memory_limit: usize,
-    /// Environment variables handed to the guest.
-    pub env: Vec<(String, String)>,
-    /// Wall-clock limit of one call.
-    pub timeout: Duration,
-    /// Pool sizing.
-    pub limits: PoolLimits,
-    /// Hosts the guest may send HTTP requests to.
-    pub allowed_hosts: Arc<[String]>,
-}
-
-impl InstanceSettings {
-    /// Creates a store for a new instance of `app`, yielding at every epoch tick.
-    pub fn new_store(&self, engine: &Engine, app: &Arc<str>) -> Store<GuestState> {
-        let state = GuestState::new(app, self.memory_limit, &self.env, &self.allowed_hosts);
-        let mut store = Store::new(engine, state);
-        store.limiter(GuestState::limiter);
-        crate::runtime::engine::yield_at_every_tick(&mut store);
-        store
-    }
-}
-
-/// Creates instances of a function component.
-pub struct FunctionFactory {
-    engine: Engine,
-    pre: FunctionPre<GuestState>,
-    app: Arc<str>,
-    settings: InstanceSettings,
-}
-
-impl Instantiate for FunctionFactory {
+impl Prepared for FunctionPre<GuestState> {
     type Bindings = Function;
 
-    async fn instantiate(&self) -> anyhow::Result<Instance<Function>> {
-        let mut store = self.settings.new_store(&self.engine, &self.app);
-        let bindings = self.pre.instantiate_async(&mut store).await?;
-        Ok(Instance::new(store, bindings))
+    fn instantiate<'a>(
+        &'a self,
+        store: &'a mut Store<GuestState>,
+    ) -> impl Future<Output = wasmtime::Result<Function>> + Send + 'a {
+        self.instantiate_async(store)
     }
 }
+
+type FunctionFactory = ComponentFactory<FunctionPre<GuestState>>;
 
 /// A function app ready to serve.
 pub struct FunctionApp {
@@ -122,7 +93,7 @@ impl FunctionApp {
             .context("component exports neither the `fnhost:function` world (`describe`, `call`) nor `wasi:http/incoming-handler`")?;
         let timeout = settings.timeout;
         let limits = settings.limits;
-        let factory = FunctionFactory { engine: engine.clone(), pre, app: Arc::clone(&name), settings };
+        let factory = FunctionFactory::new(engine, pre, &name, settings);
 
         let mut instance = factory.instantiate().await.context("failed to instantiate the component")?;
         let described = tokio::time::timeout(timeout, instance.bindings.call_describe(&mut instance.store))
@@ -208,7 +179,7 @@ impl FunctionApp {
             body: request.body.to_vec(),
         };
 
-        let mut lease = self.pool.acquire().await.map_err(|error| self.acquire_failed(error))?;
+        let mut lease = self.pool.acquire().await.map_err(|error| HttpError::from_acquire(&self.name, error))?;
         let cold = lease.cold;
         let instance = lease.instance();
         instance.store.data().set_labels(&endpoint.name, request.request_id);
@@ -248,19 +219,6 @@ impl FunctionApp {
                     endpoint.name,
                     format_duration(self.timeout)
                 )))
-            }
-        }
-    }
-
-    fn acquire_failed(&self, error: AcquireError) -> HttpError {
-        match error {
-            AcquireError::Overloaded { .. } => {
-                tracing::warn!(app = %self.name, cause = %error, "request rejected");
-                HttpError::Overloaded(format!("app `{}` is overloaded: {error}; retry later", self.name))
-            }
-            AcquireError::Instantiate(cause) => {
-                tracing::error!(app = %self.name, cause = %format!("{cause:#}"), "failed to create an instance");
-                HttpError::Overloaded(format!("app `{}` could not start an instance; retry later", self.name))
             }
         }
     }

@@ -10,4 +10,4 @@ pub mod openapi;
 pub mod schema;
 pub mod validate;
 
-pub use app::{FunctionApp, InstanceSettings};
+pub use app::FunctionApp;

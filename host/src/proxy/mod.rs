@@ -2,6 +2,7 @@
 //! wasmtime-wasi-http. Each gets the whole request, streaming, and streams its
 //! response back.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,15 +12,15 @@ use axum::response::Response;
 use http::{HeaderValue, Request};
 use http_body_util::BodyExt as _;
 use tokio::sync::oneshot;
-use wasmtime::Engine;
+use wasmtime::{Engine, Store};
 use wasmtime::component::{Component, Linker};
 use wasmtime_wasi_http::WasiHttpView as _;
 use wasmtime_wasi_http::p2::bindings::http::types::{ErrorCode, Scheme};
 use wasmtime_wasi_http::p2::bindings::{Proxy, ProxyPre};
 
 use crate::error::HttpError;
-use crate::function::InstanceSettings;
-use crate::runtime::pool::{AcquireError, Instance, InstancePool, Instantiate};
+use crate::runtime::factory::{ComponentFactory, InstanceSettings, Prepared};
+use crate::runtime::pool::InstancePool;
 use crate::runtime::state::GuestState;
 
 /// Prefix of the export that marks an HTTP app; any 0.2 patch version is accepted.
@@ -30,23 +31,18 @@ pub fn is_http_app(engine: &Engine, component: &Component) -> bool {
     component.component_type().exports(engine).any(|(name, _)| name.starts_with(INCOMING_HANDLER))
 }
 
-/// Creates instances of an HTTP app.
-pub struct ProxyFactory {
-    engine: Engine,
-    pre: ProxyPre<GuestState>,
-    app: Arc<str>,
-    settings: InstanceSettings,
-}
-
-impl Instantiate for ProxyFactory {
+impl Prepared for ProxyPre<GuestState> {
     type Bindings = Proxy;
 
-    async fn instantiate(&self) -> anyhow::Result<Instance<Proxy>> {
-        let mut store = self.settings.new_store(&self.engine, &self.app);
-        let bindings = self.pre.instantiate_async(&mut store).await?;
-        Ok(Instance::new(store, bindings))
+    fn instantiate<'a>(
+        &'a self,
+        store: &'a mut Store<GuestState>,
+    ) -> impl Future<Output = wasmtime::Result<Proxy>> + Send + 'a {
+        self.instantiate_async(store)
     }
 }
+
+type ProxyFactory = ComponentFactory<ProxyPre<GuestState>>;
 
 /// An HTTP app ready to serve.
 pub struct HttpApp {
@@ -75,14 +71,14 @@ impl HttpApp {
         let pre = ProxyPre::new(instance_pre).map_err(anyhow::Error::from).context("component is no `wasi:http` proxy")?;
         let timeout = settings.timeout;
         let limits = settings.limits;
-        let factory = ProxyFactory { engine: engine.clone(), pre, app: Arc::clone(&name), settings };
+        let factory = ProxyFactory::new(engine, pre, &name, settings);
         Ok(Self { name, pool: InstancePool::new(factory, limits), timeout })
     }
 
     /// Hands `request` (its path already below the app) to an instance and returns
     /// the guest's response as soon as the guest sets it; the body streams on.
     pub async fn handle(&self, mut request: Request<Body>, request_id: &Arc<str>) -> Result<(Response, bool), HttpError> {
-        let mut lease = self.pool.acquire().await.map_err(|error| self.acquire_failed(error))?;
+        let mut lease = self.pool.acquire().await.map_err(|error| HttpError::from_acquire(&self.name, error))?;
         let cold = lease.cold;
         let handler: Arc<str> = Arc::from(HANDLER);
         let instance = lease.instance();
@@ -148,10 +144,6 @@ impl HttpApp {
         }
     }
 
-    fn acquire_failed(&self, error: AcquireError) -> HttpError {
-        tracing::warn!(app = %self.name, cause = %error, "request rejected");
-        HttpError::Overloaded(format!("app `{}` is overloaded: {error}; retry later", self.name))
-    }
 }
 
 /// How a call ended when it set no response.

@@ -2,5 +2,6 @@
 
 pub mod cache;
 pub mod engine;
+pub mod factory;
 pub mod pool;
 pub mod state;
