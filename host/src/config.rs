@@ -43,6 +43,9 @@ pub struct HostConfig {
     pub pool_size: u32,
     /// Give each request a fresh instance instead of reusing warm ones.
     pub fresh_instance_per_request: bool,
+    /// Reuse warm instances of HTTP apps too. Off by default, because `wasi:http`
+    /// 0.2 guests may assume one request per instance (componentize-js 0.23 does).
+    pub reuse_http_instances: bool,
     /// Folder of precompiled components; `None` turns the cache off.
     pub cache_dir: Option<PathBuf>,
     /// Hosts that guests may send HTTP requests to, as `HOST` (any port) or
@@ -62,6 +65,7 @@ impl Default for HostConfig {
             memory_limit: DEFAULT_MEMORY_LIMIT,
             pool_size: DEFAULT_POOL_SIZE,
             fresh_instance_per_request: false,
+            reuse_http_instances: false,
             cache_dir: default_cache_dir(),
             allowed_outbound: Vec::new(),
         }

@@ -152,6 +152,8 @@ impl Host {
         };
         let (engine, linker) = (&self.shared.engine, &self.shared.linker);
         if is_http_app(engine, component) {
+            let mut settings = settings;
+            settings.limits.fresh_instance_per_request |= !config.reuse_http_instances;
             return Ok(App::Http(HttpApp::load(engine, linker, component, Arc::from(name), settings)?));
         }
         let app = FunctionApp::load(engine, linker, component, Arc::from(name), settings).await?;

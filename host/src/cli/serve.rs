@@ -61,6 +61,11 @@ pub(super) struct ServeArgs {
     #[arg(long)]
     fresh_instances: bool,
 
+    /// Reuse warm instances of HTTP apps as well; only for apps that can serve several
+    /// requests per instance (Rust apps on wstd can, componentize-js 0.23 apps cannot).
+    #[arg(long, conflicts_with = "fresh_instances")]
+    reuse_http_instances: bool,
+
     /// Folder of precompiled components [default: $XDG_CACHE_HOME/fnhost or ~/.cache/fnhost].
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
     cache_dir: Option<PathBuf>,
@@ -110,6 +115,8 @@ impl ServeArgs {
             max_queued: self.max_queued,
             max_body_size: self.max_body_size,
             client_timeout: Duration::from_secs_f64(self.client_timeout),
+            fresh_instance_per_request: self.fresh_instances,
+            reuse_http_instances: self.reuse_http_instances,
             memory_limit: self.memory_limit * 1024 * 1024,
             cache_dir: if self.no_cache { None } else { self.cache_dir.clone().or_else(config::default_cache_dir) },
             allowed_outbound: self.allow_outbound.clone(),
