@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use fnhost::{Host, HostConfig, RunningServer};
 
+pub mod http_apps;
+pub use http_apps::{axum_app, js_app, python_app, stream_app, wasmtime_cli};
+
 /// Root of the repository.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests crate sits in the repository").to_owned()
