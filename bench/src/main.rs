@@ -63,7 +63,6 @@ fn profile_command(args: &[String]) -> anyhow::Result<()> {
 struct Tools {
     fnhost: PathBuf,
     axum: PathBuf,
-    library_host: PathBuf,
     wasmtime: Option<(PathBuf, String)>,
     runner: PathBuf,
     function_wasm: PathBuf,
@@ -107,18 +106,8 @@ fn bench_command(args: &[String]) -> anyhow::Result<()> {
         None => None,
     };
 
-    let mut notes = Vec::new();
-    let fresh_flag_works = fresh_flag_works(&tools)?;
-    if !fresh_flag_works {
-        notes.push(
-            "`fnhost serve --fresh-instances` did not give each request a new instance in this build (the \
-             faults app's call counter went past 1), so the fresh-instance scenario runs `fnhost-bench-host \
-             --fresh-instances` (`bench/src/bin/library_host.rs`): the same library with \
-             `fresh_instance_per_request` and the same log set-up as `fnhost serve`."
-                .to_owned(),
-        );
-    }
-    let scenarios = load_scenarios(&tools, &settings, fresh_flag_works)?;
+    let notes = Vec::new();
+    let scenarios = load_scenarios(&tools, &settings)?;
     let startups = startups(&tools, &settings, cwasm.as_deref())?;
 
     note("cold against warm instances, in process");
@@ -197,8 +186,7 @@ fn tools(smoke: bool, work: PathBuf) -> anyhow::Result<Tools> {
     let fnhost = std::env::var_os("FNHOST_BIN").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target/release/fnhost"));
     let runner = std::env::current_exe().context("cannot find the runner's own path")?;
     let axum = runner.with_file_name("fnhost-bench-axum");
-    let library_host = runner.with_file_name("fnhost-bench-host");
-    for (path, how) in [(&fnhost, "make build"), (&axum, "make build"), (&library_host, "make build")] {
+    for (path, how) in [(&fnhost, "make build"), (&axum, "make build")] {
         if !path.is_file() {
             anyhow::bail!("`{}` is missing: run `{how}`", path.display());
         }
@@ -226,7 +214,6 @@ fn tools(smoke: bool, work: PathBuf) -> anyhow::Result<Tools> {
     Ok(Tools {
         fnhost,
         axum,
-        library_host,
         wasmtime,
         runner,
         function_wasm: wasm(FUNCTION_APP)?,
@@ -289,17 +276,7 @@ const WASMTIME_POOLING_FLAGS: &[&str] = &["-O", "pooling-allocator=y"];
 /// fnhost's warm pool does (a p2 instance still takes one request at a time).
 const WASMTIME_REUSE_FLAGS: &[&str] = &["-O", "pooling-allocator=y", "--max-instance-reuse-count", "1000000"];
 
-/// Whether `fnhost serve --fresh-instances` serves each request on a new instance:
-/// the `faults` app counts the calls of its instance, so a second call must count 1.
-fn fresh_flag_works(tools: &Tools) -> anyhow::Result<bool> {
-    let addr = process::free_addr()?;
-    let launch = fnhost_serve(tools, &addr.to_string(), &["--fresh-instances"], &tools.faults_wasm);
-    let (_server, _) = Server::start_ready(launch, addr, "/faults/counter", READY_WAIT)?;
-    let reply = client::get(addr, "/faults/counter", Duration::from_secs(10))?;
-    Ok(reply.status == 200 && reply.body.contains("\"count\":1,"))
-}
-
-fn load_scenarios(tools: &Tools, settings: &Settings, fresh_flag_works: bool) -> anyhow::Result<Vec<Scenario>> {
+fn load_scenarios(tools: &Tools, settings: &Settings) -> anyhow::Result<Vec<Scenario>> {
     struct Planned {
         key: &'static str,
         title: &'static str,
@@ -318,15 +295,14 @@ fn load_scenarios(tools: &Tools, settings: &Settings, fresh_flag_works: bool) ->
         Some(fnhost_serve(tools, addr, &[], &tools.function_wasm).env("FNHOST_LOG", "warn"))
     })?;
     plan("fresh", "fnhost function endpoint, fresh instance per request", FUNCTION_PATH, &|addr| {
-        Some(if fresh_flag_works {
-            fnhost_serve(tools, addr, &["--fresh-instances"], &tools.function_wasm)
-        } else {
-            Launch::new(&tools.library_host)
-                .args([addr.to_owned(), tools.cache.display().to_string(), tools.function_wasm.display().to_string()])
-                .args(["--fresh-instances"])
-        })
+        Some(fnhost_serve(tools, addr, &["--fresh-instances"], &tools.function_wasm))
     })?;
-    plan("http", "fnhost wasi:http app", HTTP_PATH, &|addr| Some(fnhost_serve(tools, addr, &[], &tools.http_wasm)))?;
+    plan("http", "fnhost wasi:http app, fresh instance per request (the default)", HTTP_PATH, &|addr| {
+        Some(fnhost_serve(tools, addr, &[], &tools.http_wasm))
+    })?;
+    plan("http-reuse", "fnhost wasi:http app, `--reuse-http-instances`", HTTP_PATH, &|addr| {
+        Some(fnhost_serve(tools, addr, &["--reuse-http-instances"], &tools.http_wasm))
+    })?;
     plan("wasmtime", "`wasmtime serve`, defaults", "/", &|addr| {
         tools.wasmtime.as_ref().map(|(wasmtime, _)| wasmtime_serve(wasmtime, addr, &[], &tools.http_wasm))
     })?;
@@ -513,7 +489,8 @@ fn judge(report: &mut Report) -> Vec<Workload> {
     }
 
     let best_peer = [rps("wasmtime"), rps("wasmtime-pooling"), rps("wasmtime-reuse")].into_iter().flatten().max_by(|a, b| a.median.total_cmp(&b.median));
-    let (target, miss) = ratio_target("wasi:http app", rps("http"), best_peer, 1.5, "the best `wasmtime serve`");
+    let best_fnhost = [rps("http"), rps("http-reuse")].into_iter().flatten().max_by(|a, b| a.median.total_cmp(&b.median));
+    let (target, miss) = ratio_target("wasi:http app", best_fnhost, best_peer, 1.5, "the best `wasmtime serve`");
     targets.push(target);
     if miss {
         missed.push(Workload::Http);

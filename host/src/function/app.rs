@@ -190,7 +190,13 @@ impl FunctionApp {
             Ok(Ok(response)) => {
                 lease.release();
                 let response = convert_response(response).map_err(|detail| {
-                    tracing::error!(app = %self.name, function = %endpoint.name, cause = %detail, "invalid guest response");
+                    tracing::error!(
+                        app = %self.name,
+                        function = %endpoint.name,
+                        request_id = %request.request_id,
+                        cause = %detail,
+                        "invalid guest response"
+                    );
                     HttpError::GuestFailed(format!("function `{}` returned an invalid response: {detail}", endpoint.name))
                 })?;
                 Ok(CallOutcome { response, cold })
@@ -199,6 +205,7 @@ impl FunctionApp {
                 tracing::error!(
                     app = %self.name,
                     function = %endpoint.name,
+                    request_id = %request.request_id,
                     cause = %format!("{trap:?}"),
                     "guest trapped; its instance is dropped"
                 );
@@ -211,6 +218,7 @@ impl FunctionApp {
                 tracing::warn!(
                     app = %self.name,
                     function = %endpoint.name,
+                    request_id = %request.request_id,
                     timeout_secs = self.timeout.as_secs_f64(),
                     "call timed out; its instance is dropped"
                 );

@@ -50,6 +50,8 @@ pub struct HttpApp {
     pub name: Arc<str>,
     pool: Arc<InstancePool<ProxyFactory>>,
     timeout: Duration,
+    /// Name under which calls are logged, allocated once.
+    handler: Arc<str>,
 }
 
 /// Name under which an HTTP app's calls are logged.
@@ -72,7 +74,7 @@ impl HttpApp {
         let timeout = settings.timeout;
         let limits = settings.limits;
         let factory = ProxyFactory::new(engine, pre, &name, settings);
-        Ok(Self { name, pool: InstancePool::new(factory, limits), timeout })
+        Ok(Self { name, pool: InstancePool::new(factory, limits), timeout, handler: Arc::from(HANDLER) })
     }
 
     /// Hands `request` (its path already below the app) to an instance and returns
@@ -80,9 +82,8 @@ impl HttpApp {
     pub async fn handle(&self, mut request: Request<Body>, request_id: &Arc<str>) -> Result<(Response, bool), HttpError> {
         let mut lease = self.pool.acquire().await.map_err(|error| HttpError::from_acquire(&self.name, error))?;
         let cold = lease.cold;
-        let handler: Arc<str> = Arc::from(HANDLER);
         let instance = lease.instance();
-        instance.store.data().set_labels(&handler, request_id);
+        instance.store.data().set_labels(&self.handler, request_id);
 
         if !request.headers().contains_key(http::header::HOST) {
             request.headers_mut().insert(http::header::HOST, HeaderValue::from_static("localhost"));
@@ -103,6 +104,7 @@ impl HttpApp {
         // set the response, and the instance goes back to the pool only when the call
         // returned normally.
         let name = Arc::clone(&self.name);
+        let task_request_id = Arc::clone(request_id);
         let timeout = self.timeout;
         let task = tokio::spawn(async move {
             let instance = lease.instance();
@@ -115,11 +117,21 @@ impl HttpApp {
                     Ok(())
                 }
                 Ok(Err(trap)) => {
-                    tracing::error!(app = %name, cause = %format!("{trap:?}"), "guest trapped; its instance is dropped");
+                    tracing::error!(
+                        app = %name,
+                        request_id = %task_request_id,
+                        cause = %format!("{trap:?}"),
+                        "guest trapped; its instance is dropped"
+                    );
                     Err(CallFailure::Trapped)
                 }
                 Err(_elapsed) => {
-                    tracing::warn!(app = %name, timeout_secs = timeout.as_secs_f64(), "call timed out; its instance is dropped");
+                    tracing::warn!(
+                        app = %name,
+                        request_id = %task_request_id,
+                        timeout_secs = timeout.as_secs_f64(),
+                        "call timed out; its instance is dropped"
+                    );
                     Err(CallFailure::TimedOut)
                 }
             }
@@ -128,7 +140,7 @@ impl HttpApp {
         match receiver.await {
             Ok(Ok(response)) => Ok((response.map(Body::new), cold)),
             Ok(Err(code)) => {
-                tracing::error!(app = %self.name, code = ?code, "guest answered with an error code");
+                tracing::error!(app = %self.name, request_id = %request_id, code = ?code, "guest answered with an error code");
                 Err(HttpError::GuestFailed(format!("app `{}` failed: {}", self.name, describe_code(&code))))
             }
             Err(_) => Err(match task.await {

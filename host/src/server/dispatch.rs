@@ -33,39 +33,56 @@ enum Target<'a> {
     Unknown,
 }
 
-/// Serves one request.
+/// App and function a request reached, for its log line.
+#[derive(Default)]
+struct Reached {
+    app: Option<String>,
+    function: Option<Arc<str>>,
+}
+
+/// Serves one request and logs one line for it.
+///
+/// The `request` span is at debug level, so that it costs nothing at the default
+/// level; the log line carries its own fields.
 pub(super) async fn dispatch(State(host): State<Host>, request: Request<Body>) -> Response {
     let started = Instant::now();
     let request_id: Arc<str> = Arc::from(request_id::next_hex());
-    let span = tracing::info_span!(
-        "request",
-        request_id = %request_id,
-        method = %request.method(),
-        path = %request.uri().path(),
-        app = tracing::field::Empty,
-        function = tracing::field::Empty,
-    );
-    async move {
-        let (mut response, cold) = match route(&host, request, &request_id).await {
-            Ok(answer) => answer,
-            Err(error) => (error.into_response(), None),
-        };
-        if let Ok(value) = HeaderValue::from_str(&request_id) {
-            response.headers_mut().insert(REQUEST_ID_HEADER, value);
-        }
-        let status = response.status().as_u16();
-        let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-        match cold {
-            Some(cold) => tracing::info!(target: "fnhost::request", status, duration_ms, cold, "served"),
-            None => tracing::info!(target: "fnhost::request", status, duration_ms, "served"),
-        }
-        response
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let span = tracing::debug_span!("request", request_id = %request_id);
+    let mut reached = Reached::default();
+
+    let (mut response, cold) = match route(&host, request, &request_id, &mut reached).instrument(span).await {
+        Ok(answer) => answer,
+        Err(error) => (error.into_response(), None),
+    };
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
-    .instrument(span)
-    .await
+
+    let status = response.status().as_u16();
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let app = reached.app.as_deref().unwrap_or("-");
+    let function = reached.function.as_deref().unwrap_or("-");
+    match cold {
+        Some(cold) => tracing::info!(
+            target: "fnhost::request",
+            request_id = %request_id, %method, %path, app, function, status, duration_ms, cold, "served"
+        ),
+        None => tracing::info!(
+            target: "fnhost::request",
+            request_id = %request_id, %method, %path, app, function, status, duration_ms, "served"
+        ),
+    }
+    response
 }
 
-async fn route(host: &Host, request: Request<Body>, request_id: &Arc<str>) -> Result<(Response, Option<bool>), HttpError> {
+async fn route(
+    host: &Host,
+    request: Request<Body>,
+    request_id: &Arc<str>,
+    reached: &mut Reached,
+) -> Result<(Response, Option<bool>), HttpError> {
     let host_name = host_name(&request);
     let target = target(host_name.as_deref(), request.uri().path());
     match target {
@@ -76,12 +93,12 @@ async fn route(host: &Host, request: Request<Body>, request_id: &Arc<str>) -> Re
             let Some(found) = host.app(app) else {
                 return Err(HttpError::NotFound(format!("no app named `{app}`")));
             };
-            tracing::Span::current().record("app", app);
+            reached.app = Some(app.to_owned());
             let path = path.to_owned();
             let function = function.map(str::to_owned);
             match &*found {
                 App::Function(function_app) => {
-                    call_function(host, function_app, function.as_deref(), &path, request, request_id).await
+                    call_function(host, function_app, function.as_deref(), &path, request, request_id, reached).await
                 }
                 App::Http(http_app) => {
                     let prefix = if host_name.as_deref().is_some_and(|name| name.ends_with(".localhost")) {
@@ -112,6 +129,7 @@ async fn call_function(
     path: &str,
     request: Request<Body>,
     request_id: &Arc<str>,
+    reached: &mut Reached,
 ) -> Result<(Response, Option<bool>), HttpError> {
     if function.is_none()
         && request.method() == Method::GET
@@ -139,7 +157,7 @@ async fn call_function(
             matched
         }
     };
-    tracing::Span::current().record("function", &*matched.endpoint.name);
+    reached.function = Some(Arc::clone(&matched.endpoint.name));
 
     let (parts, body) = request.into_parts();
     let (limit, timeout) = (host.shared.config.max_body_size, host.shared.config.client_timeout);
