@@ -78,6 +78,11 @@ const DELIBERATE_DIFFERENCES: &[(&str, &str)] = &[
         "fnhost returns 415 to a form endpoint given a JSON body, where FastAPI reads an empty \
          form and returns 422 `missing` for each field",
     ),
+    (
+        "string-invalid-utf8",
+        "fnhost returns 400 for a query string whose percent-decoded bytes are not UTF-8, \
+         where Starlette replaces them with U+FFFD and the function sees different text",
+    ),
 ];
 
 /// Time limit for uvicorn to respond to its first request.

@@ -511,12 +511,17 @@ async fn empty_json_body_is_missing() {
 }
 
 #[tokio::test]
-async fn invalid_utf8_in_query_is_replaced() {
+async fn malformed_query_is_400() {
     let host = start().await;
+    let cases = [
+        ("name=%ff", "invalid query string: `\u{fffd}` is not valid UTF-8 once percent-decoded: encode text as UTF-8"),
+        ("name=%zz", "invalid query string: malformed percent-encoding `%zz`: write `%` itself as `%25`"),
+    ];
 
-    let (status, body) = host.get_json("/types/scalars?n=1&small=2&ratio=1&flag=0&name=%ff").await;
-
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(body["name"], "\u{fffd}");
+    for (query, detail) in cases {
+        let (status, body) = host.get_json(&format!("/types/scalars?n=1&small=2&ratio=1&flag=0&{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["detail"], detail, "{query}");
+    }
     host.stop().await;
 }

@@ -12,6 +12,7 @@ use wasmtime::{Engine, Store};
 
 use super::args::{self, RequestInput};
 use super::body::{self, BodyError};
+use super::urlencoded::decode_pairs;
 use super::bindings::{self, Function, FunctionPre};
 use super::endpoint::{EndpointSpec, parse_endpoints};
 use crate::error::HttpError;
@@ -138,10 +139,12 @@ impl FunctionApp {
             .params
             .iter()
             .map(|(key, value)| {
-                let decoded = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
-                (key.to_owned(), decoded.into_owned())
+                let decoded = percent_encoding::percent_decode_str(value).decode_utf8().map_err(|_| {
+                    HttpError::BadRequest(format!("path segment `{value}` is not valid UTF-8 once percent-decoded"))
+                })?;
+                Ok((key.to_owned(), decoded.into_owned()))
             })
-            .collect();
+            .collect::<Result<_, HttpError>>()?;
         Ok(Matched { endpoint: &self.endpoints[index], path_params })
     }
 
@@ -159,9 +162,11 @@ impl FunctionApp {
             Err(BodyError::UnsupportedMediaType(detail)) => return Err(HttpError::UnsupportedMediaType(detail)),
             Err(BodyError::BadRequest(detail)) => return Err(HttpError::BadRequest(detail)),
         };
+        let query = decode_pairs(request.query.as_bytes())
+            .map_err(|error| HttpError::BadRequest(format!("invalid query string: {error}")))?;
         let input = RequestInput {
             path_params: &matched.path_params,
-            query: request.query,
+            query: &query,
             headers: request.headers,
             body: &body,
         };

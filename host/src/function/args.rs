@@ -1,7 +1,5 @@
 //! Mapping of an HTTP request onto an endpoint's typed parameters.
 
-use std::borrow::Cow;
-
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
@@ -14,8 +12,8 @@ use super::validate::{ValidationError, Validator};
 pub struct RequestInput<'a> {
     /// Values of the route's `{…}` segments, percent-decoded.
     pub path_params: &'a [(String, String)],
-    /// Raw query string, without `?`.
-    pub query: &'a str,
+    /// Decoded pairs of the query string.
+    pub query: &'a [(String, String)],
     /// Request headers.
     pub headers: &'a HeaderMap,
     /// The body, read for the endpoint.
@@ -26,7 +24,6 @@ pub struct RequestInput<'a> {
 pub fn extract(endpoint: &EndpointSpec, input: &RequestInput<'_>) -> Result<Map<String, Value>, Vec<ValidationError>> {
     let mut validator = Validator::default();
     let mut args = Map::with_capacity(endpoint.params.len());
-    let query: Vec<(Cow<'_, str>, Cow<'_, str>)> = form_urlencoded::parse(input.query.as_bytes()).collect();
     let cookies = cookies(input.headers);
 
     for param in &endpoint.params {
@@ -40,7 +37,7 @@ pub fn extract(endpoint: &EndpointSpec, input: &RequestInput<'_>) -> Result<Map<
                 read_texts(&mut validator, &param.property, wire_name, &texts, &mut loc)
             }
             Source::Query => {
-                read_texts(&mut validator, &param.property, wire_name, &values_of(&query, wire_name), &mut loc)
+                read_texts(&mut validator, &param.property, wire_name, &values_of(input.query, wire_name), &mut loc)
             }
             Source::Header => {
                 let texts: Vec<&str> =

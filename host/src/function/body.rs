@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value, json};
 
 use super::endpoint::{EndpointSpec, Source};
+use super::urlencoded::decode_pairs;
 use super::validate::ValidationError;
 
 /// Why a body could not be read.
@@ -60,8 +61,8 @@ pub async fn read(endpoint: &EndpointSpec, headers: &HeaderMap, body: Bytes) -> 
     if reads_form {
         return match media_type.as_deref() {
             Some("application/x-www-form-urlencoded") => {
-                let fields = form_urlencoded::parse(&body).map(|(key, value)| (key.into_owned(), value.into_owned()));
-                Ok(BodyData::Form(FormData { fields: fields.collect(), files: Vec::new() }))
+                let fields = decode_pairs(&body).map_err(|error| BodyError::BadRequest(format!("invalid form body: {error}")))?;
+                Ok(BodyData::Form(FormData { fields, files: Vec::new() }))
             }
             Some("multipart/form-data") => read_multipart(content_type.unwrap_or_default(), body).await,
             other => Err(BodyError::UnsupportedMediaType(format!(

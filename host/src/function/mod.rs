@@ -8,6 +8,7 @@ pub mod body;
 pub mod endpoint;
 pub mod openapi;
 pub mod schema;
+pub mod urlencoded;
 pub mod validate;
 
 pub use app::FunctionApp;

@@ -136,7 +136,12 @@ impl WasiHttpHooks for OutboundPolicy {
                 uri = %request.uri(),
                 "outbound request denied: allow its host with `--allow-outbound HOST[:PORT]`"
             );
-            return Box::new(async { Err(HttpError::HttpRequestDenied) });
+            // Reading the body to its end lets the guest finish writing it, so the guest
+            // sees the denial rather than a body stream closed under it.
+            return Box::new(async move {
+                let _ = http_body_util::BodyExt::collect(request.into_body()).await;
+                Err(HttpError::HttpRequestDenied)
+            });
         }
         drop(fut);
         Box::new(async move {
