@@ -163,6 +163,26 @@ async fn guest_trap_gives_500_then_serves() {
     host.stop().await;
 }
 
+#[tokio::test]
+async fn endless_handler_times_out_while_others_succeed() {
+    let _turn = MEMORY_TURN.read().await;
+    let config = HostConfig { timeout: Duration::from_secs(2), ..test_config() };
+    let host = start_http_apps(config, &[("shop", &axum_app())]).await;
+
+    let spin_url = host.url("/shop/spin");
+    let spin = get(&host.client, &spin_url);
+    let other = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        get(&host.client, &host.url("/shop/items/2")).await
+    };
+    let ((spin_status, _, spin_body), (other_status, _, _)) = tokio::join!(spin, other);
+
+    assert_eq!(spin_status, 504);
+    assert_eq!(parse(&spin_body)["detail"], "app `shop` timed out after 2s");
+    assert_eq!(other_status, 200, "another request was served while the guest spun");
+    host.stop().await;
+}
+
 /// Checks the routes that the Python and the JavaScript app share, served as `app`.
 async fn check_script_app(host: &TestHost, app: &str, language: &str) {
     let (status, content_type, body) = get(&host.client, &host.url(&format!("/{app}/"))).await;

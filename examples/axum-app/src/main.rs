@@ -8,6 +8,7 @@
 //! - `POST /items`: creates an item from a JSON body and returns it with status 201;
 //! - `GET /request`: the path, query, host and `X-Forwarded-Prefix` this app saw;
 //! - `GET /panic`: panics, which traps the instance;
+//! - `GET /spin`: loops forever, until the host's time limit ends the call;
 //! - anything else: 404 with a JSON body.
 
 use axum::extract::{Path, Request};
@@ -45,6 +46,7 @@ fn main() -> Router {
         .route("/items/{id}", get(item))
         .route("/request", get(request_info))
         .route("/panic", get(panic))
+        .route("/spin", get(spin))
         .fallback(not_found)
 }
 
@@ -87,6 +89,14 @@ async fn request_info(request: Request) -> Json<serde_json::Value> {
 
 async fn panic() -> &'static str {
     panic!("the `/panic` route always panics")
+}
+
+async fn spin() -> &'static str {
+    // Never returns and never awaits: only the host's time limit ends it.
+    let mut counter = 0u64;
+    loop {
+        counter = std::hint::black_box(counter.wrapping_add(1));
+    }
 }
 
 async fn not_found(request: Request) -> (StatusCode, Json<serde_json::Value>) {
