@@ -49,7 +49,7 @@ pub struct PoolLimits {
     pub fresh_instance_per_request: bool,
 }
 
-/// Why no instance could be had.
+/// Failure to get an instance.
 #[derive(Debug, thiserror::Error)]
 pub enum AcquireError {
     /// All instances are busy and the queue is full.
@@ -165,7 +165,7 @@ async fn reap_idle<F: Instantiate>(pool: Weak<InstancePool<F>>) {
     }
 }
 
-/// An instance lent to one call. Dropping the lease drops the instance; only
+/// An instance lent to one call. Dropping the lease drops the instance. Only
 /// [`Lease::release`] returns it to the pool, so an instance whose call trapped,
 /// timed out or was cancelled is never reused.
 pub struct Lease<F: Instantiate> {
@@ -177,7 +177,7 @@ pub struct Lease<F: Instantiate> {
 }
 
 impl<F: Instantiate> Lease<F> {
-    /// The leased instance.
+    /// Returns the leased instance.
     pub fn instance(&mut self) -> &mut Instance<F::Bindings> {
         self.instance.as_mut().expect("a lease holds its instance until released")
     }

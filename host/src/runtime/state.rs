@@ -80,7 +80,7 @@ impl GuestState {
         labels.request_id = Arc::clone(request_id);
     }
 
-    /// The store's resource limiter.
+    /// Returns the store's resource limiter.
     pub fn limiter(&mut self) -> &mut dyn ResourceLimiter {
         &mut self.limits
     }
