@@ -29,7 +29,7 @@ serve: build examples
 ## Run every test: unit tests, macro tests, the end-to-end suite and a smoke run of
 ## the benchmarks (which needs wrk).
 test: build examples bench-tools
-	$(CARGO) test --release --workspace
+	$(CARGO) test --release --workspace --no-fail-fast
 
 ## Install wrk, the benchmarks' load generator, when missing.
 bench-tools:
