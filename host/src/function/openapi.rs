@@ -16,7 +16,14 @@ pub fn document(app: &FunctionApp) -> Value {
         uses_validation |= validates;
         let entry = paths.entry(endpoint.path.clone()).or_insert_with(|| Value::Object(Map::new()));
         for method in &endpoint.methods {
-            entry[method.as_str().to_ascii_lowercase()] = operation.clone();
+            let method = method.as_str().to_ascii_lowercase();
+            let mut operation = operation.clone();
+            // Operation ids must be unique in a document, so an endpoint with several
+            // methods gets one per method.
+            if endpoint.methods.len() > 1 {
+                operation["operationId"] = Value::from(format!("{}_{method}", endpoint.name));
+            }
+            entry[method] = operation;
         }
     }
     if uses_validation {
