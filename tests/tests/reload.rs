@@ -181,3 +181,31 @@ async fn replaced_wasm_is_reloaded() {
     assert!(wait_for_body(&url, "plain text").await, "the replaced component serves");
     served.server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apps_reload_independently() {
+    let (_first_folder, first_dir) = copy_hello("reload-first");
+    let (_second_folder, second_dir) = copy_hello("reload-second");
+    let host = Host::new(test_config()).unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let mut watchers = Vec::new();
+    for (name, dir) in [("reload-first", &first_dir), ("reload-second", &second_dir)] {
+        let source = Source::Crate(dir.clone());
+        host.load_file(name, &source.build().await.unwrap().wasm).await.unwrap();
+        let sink = Arc::clone(&events);
+        let report: Arc<dyn Fn(ReloadEvent) + Send + Sync> = Arc::new(move |event| sink.lock().unwrap().push(event.to_string()));
+        watchers.push(AppWatcher::start(host.clone(), name.to_owned(), source, report).await.unwrap());
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = host.serve(listener).unwrap();
+    let base = format!("http://{}", server.local_addr());
+
+    edit(&first_dir.join("src/lib.rs"), "Square { square: x * x }", "Square { square: x * x * x }");
+
+    assert!(wait_for_body(&format!("{base}/reload-first/square?x=3"), r#"{"square":27}"#).await);
+    assert!(wait_for_body(&format!("{base}/reload-second/square?x=3"), r#"{"square":9}"#).await);
+    assert!(wait_for_event(&events, "reloaded `reload-first`").await.is_some());
+    let reloaded: Vec<String> = events.lock().unwrap().clone();
+    assert!(!reloaded.iter().any(|event| event.contains("`reload-second`")), "only the edited app reloaded: {reloaded:?}");
+    server.shutdown().await.unwrap();
+}
