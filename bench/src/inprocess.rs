@@ -46,7 +46,7 @@ pub async fn timed_get(router: &axum::Router, path: &str) -> anyhow::Result<Dura
     let elapsed = started.elapsed();
     // Every app the in-process runs serve answers this body.
     if status != http::StatusCode::OK || body != "Hello, world!" {
-        anyhow::bail!("`GET {path}` answered {status}: {}", String::from_utf8_lossy(&body));
+        anyhow::bail!("`GET {path}` returned {status}: {}", String::from_utf8_lossy(&body));
     }
     Ok(elapsed)
 }
@@ -242,7 +242,7 @@ pub async fn run_workload(workload: Workload, iterations: usize, examples: &Path
         let mut connection = client::KeepAlive::connect(addr)?;
         for _ in 0..iterations {
             let status = connection.get(path)?;
-            anyhow::ensure!(status == 200, "`GET {path}` answered {status}");
+            anyhow::ensure!(status == 200, "`GET {path}` returned {status}");
         }
         Ok(())
     })

@@ -99,14 +99,14 @@ impl Server {
         loop {
             match client::get(self.addr, path, Duration::from_secs(5)) {
                 Ok(reply) if reply.status == 200 => return Ok(()),
-                Ok(reply) => anyhow::bail!("`{}` answered {} to `GET {path}`: {}", self.launch.display(), reply.status, reply.body),
+                Ok(reply) => anyhow::bail!("`{}` returned {} to `GET {path}`: {}", self.launch.display(), reply.status, reply.body),
                 Err(_) => {}
             }
             if let Some(status) = self.child.try_wait()? {
-                anyhow::bail!("`{}` exited with {status} before answering; run it by hand to see its log", self.launch.display());
+                anyhow::bail!("`{}` exited with {status} before responding; run it by hand to see its log", self.launch.display());
             }
             if started.elapsed() > wait {
-                anyhow::bail!("`{}` did not answer `GET {path}` within {wait:?}", self.launch.display());
+                anyhow::bail!("`{}` did not respond to `GET {path}` within {wait:?}", self.launch.display());
             }
             std::thread::sleep(Duration::from_millis(1));
         }

@@ -34,8 +34,8 @@ pub struct HostConfig {
     pub max_queued: usize,
     /// Request body limit in bytes; a larger body gets 413.
     pub max_body_size: usize,
-    /// Time a client has to send a request's headers (and to start the next request
-    /// on a kept-alive connection) and a function's whole body; a slow body gets 408.
+    /// Time a client has to send a request's headers, to start the next request on
+    /// a kept-alive connection, and to send a function's whole body. A slow body gets 408.
     pub client_timeout: Duration,
     /// Linear memory limit of one instance in bytes.
     pub memory_limit: usize,

@@ -1,4 +1,4 @@
-//! HTTP errors the host answers with: a fixed status per case and a JSON body in
+//! HTTP errors the host returns: a fixed status per case and a JSON body in
 //! FastAPI's shape, `{"detail": …}`.
 
 use axum::response::{IntoResponse, Response};
@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::function::validate::ValidationError;
 use crate::runtime::pool::AcquireError;
 
-/// An error answered to the client.
+/// An error returned to the client.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
     /// No app, endpoint or route matches.
@@ -50,7 +50,7 @@ pub enum HttpError {
 }
 
 impl HttpError {
-    /// The status code of this case.
+    /// Returns the status code of this case.
     pub fn status(&self) -> StatusCode {
         match self {
             HttpError::NotFound(_) => StatusCode::NOT_FOUND,

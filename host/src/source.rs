@@ -16,7 +16,7 @@ pub struct Built {
     pub default_name: String,
 }
 
-/// What a command-line path names.
+/// Kind of thing a command-line path names.
 #[derive(Clone, Debug)]
 pub enum Source {
     /// A component file.

@@ -61,8 +61,8 @@ pub(super) struct ServeArgs {
     #[arg(long)]
     fresh_instances: bool,
 
-    /// Reuse warm instances of HTTP apps as well; only for apps that can serve several
-    /// requests per instance (Rust apps on wstd can, componentize-js 0.23 apps cannot).
+    /// Reuse warm instances of HTTP apps as well. Use it only for apps that can serve
+    /// several requests per instance: Rust apps on wstd can, componentize-js 0.23 apps cannot.
     #[arg(long, conflicts_with = "fresh_instances")]
     reuse_http_instances: bool,
 

@@ -254,7 +254,7 @@ const HOST_OWNED_HEADERS: [HeaderName; 6] = [
 ];
 
 fn convert_response(response: bindings::Response) -> Result<http::Response<Bytes>, String> {
-    // 1xx answers are interim and cannot end a request.
+    // 1xx responses are interim and cannot end a request.
     let status = StatusCode::from_u16(response.status)
         .ok()
         .filter(|status| (200..=599).contains(&status.as_u16()))

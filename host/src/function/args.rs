@@ -24,7 +24,9 @@ pub struct RequestInput<'a> {
 pub fn extract(endpoint: &EndpointSpec, input: &RequestInput<'_>) -> Result<Map<String, Value>, Vec<ValidationError>> {
     let mut validator = Validator::default();
     let mut args = Map::with_capacity(endpoint.params.len());
-    let cookies = cookies(input.headers);
+    // Only endpoints with cookie parameters pay for parsing the `Cookie` header.
+    let cookies =
+        if endpoint.params.iter().any(|param| param.source == Source::Cookie) { cookies(input.headers) } else { Vec::new() };
 
     for param in &endpoint.params {
         let name = &param.property.name;

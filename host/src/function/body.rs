@@ -15,7 +15,7 @@ use super::endpoint::{EndpointSpec, Source};
 use super::urlencoded::decode_pairs;
 use super::validate::ValidationError;
 
-/// Why a body could not be read.
+/// Failure to read a body.
 #[derive(Debug)]
 pub enum BodyError {
     /// The JSON body is malformed.

@@ -34,7 +34,7 @@ pub struct EndpointSpec {
 pub struct ParamSpec {
     /// Name and schema; `required` is false when the schema has a default.
     pub property: Property,
-    /// Where the value is read from.
+    /// Source of the value.
     pub source: Source,
     /// Name in the request: the schema's `alias`, or for headers the parameter name
     /// with `_` written as `-` (as FastAPI reads `user_agent` from `User-Agent`),
@@ -47,7 +47,7 @@ pub struct ParamSpec {
     pub raw_schema: Value,
 }
 
-/// Where a parameter's value is read from.
+/// Source of a parameter's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     /// A segment of the route.
@@ -166,7 +166,10 @@ fn parse_endpoint(endpoint: bindings::Endpoint) -> anyhow::Result<EndpointSpec> 
     }
     for route_param in &route_params {
         if !params.iter().any(|param| param.source == Source::Path && param.property.name == *route_param) {
-            anyhow::bail!("endpoint `{name}`: route `{}` names `{route_param}`, which is no path parameter", endpoint.path);
+            anyhow::bail!(
+                "endpoint `{name}`: route `{}` contains `{route_param}`, but no path parameter has that name",
+                endpoint.path
+            );
         }
     }
 

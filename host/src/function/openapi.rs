@@ -51,7 +51,7 @@ pub fn document(app: &FunctionApp) -> Value {
     document
 }
 
-/// Returns the operation object and whether it can answer 422.
+/// Returns the operation object and whether it can return 422.
 fn operation(endpoint: &EndpointSpec, components: &mut Map<String, Value>) -> (Value, bool) {
     let mut operation = json!({ "operationId": &*endpoint.name });
     if let Some(summary) = &endpoint.summary {

@@ -17,7 +17,7 @@ pub struct ValidationError {
     /// Machine-readable error type, as pydantic names it (`int_parsing`, `missing`).
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// Where the value came from: source, parameter name, then nested keys and indexes.
+    /// Location of the value: source, parameter name, then nested keys and indexes.
     pub loc: Vec<Value>,
     /// Message for people.
     pub msg: String,
@@ -418,7 +418,7 @@ impl Validator {
                 return Some(value);
             }
         }
-        // With one non-null alternative, as for `Option<T>`, its errors are the answer.
+        // With one non-null alternative, as for `Option<T>`, its errors are reported.
         // With several, the first alternative's errors are reported.
         self.validate(first, input, loc)
     }

@@ -78,7 +78,7 @@ impl HttpApp {
     }
 
     /// Hands `request` (its path already below the app) to an instance and returns
-    /// the guest's response as soon as the guest sets it; the body streams on.
+    /// the guest's response as soon as the guest sets it. The body streams on after.
     pub async fn handle(&self, mut request: Request<Body>, request_id: &Arc<str>) -> Result<(Response, bool), HttpError> {
         let mut lease = self.pool.acquire().await.map_err(|error| HttpError::from_acquire(&self.name, error))?;
         let cold = lease.cold;
@@ -140,7 +140,7 @@ impl HttpApp {
         match receiver.await {
             Ok(Ok(response)) => Ok((response.map(Body::new), cold)),
             Ok(Err(code)) => {
-                tracing::error!(app = %self.name, request_id = %request_id, code = ?code, "guest answered with an error code");
+                tracing::error!(app = %self.name, request_id = %request_id, code = ?code, "guest returned an error code instead of a response");
                 Err(HttpError::GuestFailed(format!("app `{}` failed: {}", self.name, describe_code(&code))))
             }
             Err(_) => Err(match task.await {
@@ -158,7 +158,7 @@ impl HttpApp {
 
 }
 
-/// How a call ended when it set no response.
+/// Outcome of a call that set no response.
 enum CallFailure {
     Trapped,
     TimedOut,

@@ -19,7 +19,7 @@ use crate::source::Source;
 /// editor's burst of writes (temporary file, rename, metadata) builds once.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// What one reload did.
+/// Outcome of one reload.
 #[derive(Clone, Debug)]
 pub enum ReloadEvent {
     /// The new version serves.
@@ -41,7 +41,7 @@ pub enum ReloadEvent {
     Failed {
         /// App name.
         app: String,
-        /// Why it failed, as a one-line chain.
+        /// Cause of the failure, as a one-line chain.
         error: String,
     },
 }

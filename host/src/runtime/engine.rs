@@ -64,7 +64,7 @@ fn pooling_config(config: &HostConfig) -> PoolingAllocationConfig {
         .max_tables_per_component(4)
         .max_memory_size(config.memory_limit)
         // Keeping memory resident lets a reused slot be reset in place instead of
-        // paying a page fault per touched page; with Linux's PAGEMAP_SCAN (6.7 and
+        // paying a page fault per touched page. With Linux's PAGEMAP_SCAN (6.7 and
         // later) only the pages the last instance dirtied are reset. A Rust guest
         // touches about 1 MiB, so 4 MiB covers it with room.
         .linear_memory_keep_resident(4 * 1024 * 1024)

@@ -175,7 +175,7 @@ async fn call_function(
     let outcome = app.call(&matched, call).await?;
     let (mut response_parts, body) = outcome.response.into_parts();
     let body = if parts.method == Method::HEAD {
-        // A HEAD answer carries the length the GET answer would have.
+        // A HEAD response carries the length the GET response would have.
         response_parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         Body::empty()
     } else {
